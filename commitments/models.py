@@ -1,0 +1,620 @@
+"""Domain model: who promised parliament what, and what happened since.
+
+Every record the seed fixtures load has a readable, unique ``key`` that serves as its
+natural key, so fixtures never carry database ids and re-seeding is idempotent.
+Records cite the verbatim passage of the source document they were taken from.
+"""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def new_key():
+    """Key for records made in the admin; seeded records carry readable keys."""
+    return secrets.token_hex(6)
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    IN_PROGRESS = "in_progress", _("in progress")
+    FULFILLED = "fulfilled", _("fulfilled")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("partially fulfilled")
+    NOT_FULFILLED = "not_fulfilled", _("not fulfilled")
+    LAPSED = "lapsed", _("lapsed")
+
+
+CLOSED_STATUSES = (Status.FULFILLED, Status.NOT_FULFILLED, Status.LAPSED)
+
+
+class Role(models.TextChoices):
+    MINISTER = "minister", _("minister")
+    STAATSSECRETARIS = "staatssecretaris", _("state secretary")
+    MINISTER_PRESIDENT = "minister_president", _("prime minister")
+
+
+class LetterKind(models.TextChoices):
+    KAMERBRIEF = "kamerbrief", _("letter to parliament")
+    BELEIDSNOTA = "beleidsnota", _("policy paper")
+    VOORTGANGSRAPPORTAGE = "voortgangsrapportage", _("progress report")
+    NIEUWSBERICHT = "nieuwsbericht", _("news article")
+    RAPPORT = "rapport", _("report")
+    OTHER = "other", _("other")
+
+
+class MotionKind(models.TextChoices):
+    MOTIE = "motie", _("motion")
+    AMENDEMENT = "amendement", _("amendment")
+
+
+def choices_constraint(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def date_order_constraint(start, end, name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__lte": F(end)}),
+        name=name,
+    )
+
+
+class KeyedQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class KeyedModel(models.Model):
+    key = models.SlugField(_("key"), max_length=120, unique=True, default=new_key)
+
+    objects = KeyedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class SourceDocument(KeyedModel):
+    """A document the data was taken from, with its full text."""
+
+    title = models.CharField(_("title"), max_length=300)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    ocr = models.BooleanField(_("OCR output"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:source", args=[self.key])
+
+
+class Sourced(KeyedModel):
+    """A record that cites a verbatim passage of a source document."""
+
+    source_document = models.ForeignKey(
+        SourceDocument,
+        verbose_name=_("source document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_passage = models.TextField(_("source passage"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Ministry(Sourced):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ministry")
+        verbose_name_plural = _("ministries")
+
+    def __str__(self):
+        return self.name
+
+
+class Cabinet(Sourced):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "name"]
+        verbose_name = _("cabinet")
+        verbose_name_plural = _("cabinets")
+        constraints = [date_order_constraint("start", "end", "cabinet_start_before_end")]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(Sourced):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Person(Sourced):
+    """A bewindspersoon: minister, state secretary or prime minister."""
+
+    name = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    initials = models.CharField(_("initials"), max_length=30, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "initials"]
+        verbose_name = _("bewindspersoon")
+        verbose_name_plural = _("bewindspersonen")
+
+    def __str__(self):
+        given = self.first_name or self.initials
+        return f"{given} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("commitments:person", args=[self.key])
+
+
+class Office(Sourced):
+    """A post held in a cabinet; the person may be unknown ("de Minister van VWS")."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    ministry = models.ForeignKey(
+        Ministry, verbose_name=_("ministry"), on_delete=models.PROTECT, related_name="offices"
+    )
+    portfolio = models.CharField(_("portfolio"), max_length=200, blank=True)
+    cabinet = models.ForeignKey(
+        Cabinet,
+        verbose_name=_("cabinet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+    )
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ministry__name", "role", "start"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            choices_constraint("role", Role, "office_role_valid"),
+            date_order_constraint("start", "end", "office_start_before_end"),
+        ]
+
+    def __str__(self):
+        title = f"{self.get_role_display()} ({self.ministry.abbreviation or self.ministry.name})"
+        if self.portfolio:
+            title = f"{title}, {self.portfolio}"
+        return f"{self.person}, {title}" if self.person_id else title
+
+    def get_absolute_url(self):
+        if self.person_id:
+            return self.person.get_absolute_url()
+        return reverse("commitments:office", args=[self.key])
+
+
+class MemberOfParliament(Sourced):
+    name = models.CharField(_("name"), max_length=100)
+    party = models.CharField(_("party"), max_length=50, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member of parliament")
+        verbose_name_plural = _("members of parliament")
+
+    def __str__(self):
+        return f"{self.name} ({self.party})" if self.party else self.name
+
+
+class Dossier(Sourced):
+    """A Kamerstuk dossier, such as "32 735 Mensenrechten in het buitenlands beleid"."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class Letter(Sourced):
+    """A letter to parliament or another document that reports on commitments."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
+    other_dossiers = models.ManyToManyField(
+        Dossier, verbose_name=_("other dossiers"), blank=True, related_name="+"
+    )
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    vergaderjaar = models.CharField(_("parliamentary year"), max_length=9, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    signatories = models.ManyToManyField(
+        Office, verbose_name=_("signatories"), blank=True, related_name="letters_signed"
+    )
+    text_document = models.OneToOneField(
+        SourceDocument,
+        verbose_name=_("full text"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letter",
+        help_text=_("The source document that holds this letter's own text."),
+    )
+    reports_on = models.ManyToManyField(
+        "self",
+        verbose_name=_("reports on"),
+        symmetrical=False,
+        blank=True,
+        related_name="reported_by",
+        help_text=_("Earlier letters this one refers back to."),
+    )
+    url = models.URLField(_("URL"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            choices_constraint("kind", LetterKind, "letter_kind_valid"),
+            models.UniqueConstraint(
+                fields=["dossier", "number"],
+                condition=~Q(number=""),
+                name="letter_unique_kamerstuk",
+            ),
+            models.CheckConstraint(
+                condition=Q(vergaderjaar="") | Q(vergaderjaar__regex=r"^[0-9]{4}-[0-9]{4}$"),
+                name="letter_vergaderjaar_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kamerstuk}: {self.title}" if self.kamerstuk else self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:letter", args=[self.key])
+
+    @property
+    def kamerstuk(self):
+        """ "30 420, nr. 415", or "" when the letter has no Kamerstuk number."""
+        if not self.dossier_id:
+            return ""
+        return f"{self.dossier.number}, nr. {self.number}" if self.number else self.dossier.number
+
+
+class Trackable(Sourced):
+    """Fields shared by commitments and motions: a current status kept in step with
+    the latest status update by ``services.record_status_update``."""
+
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.OPEN
+    )
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES
+
+
+class TrackableQuerySet(KeyedQuerySet):
+    def closed(self):
+        return self.filter(status__in=CLOSED_STATUSES)
+
+    def status_as_of(self, day):
+        """Annotate ``status_as_of``: the status of the latest update on or before ``day``."""
+        subject = self.model._meta.model_name
+        latest = (
+            StatusUpdate.objects.filter(**{subject: OuterRef("pk")}, date__lte=day)
+            .order_by("-date", "-created_at", "-pk")
+            .values("status")[:1]
+        )
+        return self.annotate(status_as_of=Subquery(latest))
+
+
+class MotionQuerySet(TrackableQuerySet):
+    def for_list(self):
+        return self.select_related("dossier", "submitter", "reported_in__dossier").prefetch_related(
+            "co_submitters"
+        )
+
+
+class Motion(Trackable):
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MotionKind.choices, default=MotionKind.MOTIE
+    )
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="motions",
+    )
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    operative_text = models.TextField(_("operative text"), blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    submitter = models.ForeignKey(
+        MemberOfParliament,
+        verbose_name=_("first submitter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="motions",
+    )
+    co_submitters = models.ManyToManyField(
+        MemberOfParliament,
+        verbose_name=_("co-submitters"),
+        blank=True,
+        related_name="co_submitted_motions",
+    )
+    has_unnamed_co_submitters = models.BooleanField(
+        _("c.s."), default=False, help_text=_("Submitted with co-submitters not named (c.s.).")
+    )
+    reported_in = models.ForeignKey(
+        Letter,
+        verbose_name=_("reported in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="motions",
+    )
+
+    objects = MotionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+        constraints = [
+            choices_constraint("kind", MotionKind, "motion_kind_valid"),
+            choices_constraint("status", Status, "motion_status_valid"),
+            models.UniqueConstraint(
+                fields=["dossier", "number"],
+                condition=~Q(number=""),
+                name="motion_unique_kamerstuk",
+            ),
+        ]
+
+    def __str__(self):
+        prefix = self.get_kind_display().capitalize()
+        if self.submitter_id:
+            prefix = f"{prefix} {self.submitter.name}"
+        return f"{prefix} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("commitments:motion", args=[self.key])
+
+    @property
+    def kamerstuk(self):
+        if not self.dossier_id:
+            return ""
+        return f"{self.dossier.number}, nr. {self.number}" if self.number else self.dossier.number
+
+    @property
+    def submitters(self):
+        names = [str(m) for m in [self.submitter, *self.co_submitters.all()] if m]
+        text = ", ".join(names)
+        return f"{text} c.s." if self.has_unnamed_co_submitters else text
+
+
+class CommitmentQuerySet(TrackableQuerySet):
+    def for_list(self):
+        return self.select_related(
+            "made_by__person", "made_by__ministry", "motion", "source_letter__dossier"
+        )
+
+    def overdue(self, today=None):
+        today = today or date.today()
+        return self.filter(due_end__lt=today).exclude(status__in=CLOSED_STATUSES)
+
+
+class Commitment(Trackable):
+    """A toezegging: a promise a bewindspersoon made to parliament."""
+
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    made_by = models.ForeignKey(
+        Office,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    occasion = models.CharField(_("occasion"), max_length=300, blank=True)
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    source_letter = models.ForeignKey(
+        Letter,
+        verbose_name=_("source letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    due_phrase = models.CharField(_("due"), max_length=200, blank=True)
+    due_start = models.DateField(_("due from"), null=True, blank=True)
+    due_end = models.DateField(_("due by"), null=True, blank=True)
+    motion = models.ForeignKey(
+        Motion,
+        verbose_name=_("motion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_on", "title"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            choices_constraint("status", Status, "commitment_status_valid"),
+            date_order_constraint("due_start", "due_end", "commitment_due_start_before_end"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment", args=[self.key])
+
+    @property
+    def is_overdue(self):
+        return bool(self.due_end and self.due_end < date.today() and not self.is_closed)
+
+
+class StatusUpdate(Sourced):
+    """A dated status of one commitment or motion, backed by evidence. Kept forever:
+    a correction is a new update that points at the one it corrects."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+    )
+    motion = models.ForeignKey(
+        Motion,
+        verbose_name=_("motion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+    )
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    evidence_letter = models.ForeignKey(
+        Letter,
+        verbose_name=_("evidence letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+    )
+    evidence_url = models.URLField(_("evidence URL"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("researcher"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "created_at", "pk"]
+        get_latest_by = ["date", "created_at", "pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            choices_constraint("status", Status, "statusupdate_status_valid"),
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False, motion__isnull=True)
+                | Q(commitment__isnull=True, motion__isnull=False),
+                name="statusupdate_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commitment", "date"], name="statusupdate_commitment_date"),
+            models.Index(fields=["motion", "date"], name="statusupdate_motion_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_status_display()}: {self.subject}"
+
+    @property
+    def subject(self):
+        return self.commitment if self.commitment_id else self.motion
+
+    def get_absolute_url(self):
+        return self.subject.get_absolute_url()
