@@ -273,6 +273,13 @@ class Dossier(Sourced):
         return f"{self.number} {self.title}".strip()
 
 
+class LetterQuerySet(KeyedQuerySet):
+    def for_list(self):
+        return self.select_related("dossier", "source_document").prefetch_related(
+            "signatories__person", "signatories__ministry"
+        )
+
+
 class Letter(Sourced):
     """A letter to parliament or another document that reports on commitments."""
 
@@ -314,7 +321,8 @@ class Letter(Sourced):
     )
     url = models.URLField(_("URL"), blank=True)
 
-    history = HistoricalRecords(m2m_fields=[])
+    objects = LetterQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -472,7 +480,7 @@ class Motion(Trackable):
 class CommitmentQuerySet(TrackableQuerySet):
     def for_list(self):
         return self.select_related(
-            "made_by__person", "made_by__ministry", "motion", "source_letter__dossier"
+            "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
         )
 
     def overdue(self, today=None):
@@ -612,9 +620,9 @@ class StatusUpdate(Sourced):
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_status_display()}: {self.subject}"
 
+    def get_absolute_url(self):
+        return self.subject.get_absolute_url()
+
     @property
     def subject(self):
         return self.commitment if self.commitment_id else self.motion
-
-    def get_absolute_url(self):
-        return self.subject.get_absolute_url()

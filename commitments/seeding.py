@@ -96,9 +96,7 @@ def seed(paths=None, progress=None):
             with path.open(encoding="utf-8") as stream:
                 try:
                     objects = list(
-                        serializers.deserialize(
-                            "json", stream, handle_forward_references=False
-                        )
+                        serializers.deserialize("json", stream, handle_forward_references=False)
                     )
                 except serializers.base.DeserializationError as exc:
                     raise SeedError(f"{path.name}: {exc}") from exc

@@ -1,2 +1,22 @@
+from django.urls import path
+
+from . import exports, views
+
 app_name = "commitments"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("commitments/", views.CommitmentList.as_view(), name="commitments"),
+    path("commitments/export.csv", exports.export_commitments, name="commitments-export"),
+    path("commitments/<slug:key>/", views.CommitmentDetail.as_view(), name="commitment"),
+    path("motions/", views.MotionList.as_view(), name="motions"),
+    path("motions/export.csv", exports.export_motions, name="motions-export"),
+    path("motions/<slug:key>/", views.MotionDetail.as_view(), name="motion"),
+    path("letters/", views.LetterList.as_view(), name="letters"),
+    path("letters/export.csv", exports.export_letters, name="letters-export"),
+    path("letters/<slug:key>/", views.LetterDetail.as_view(), name="letter"),
+    path("ministers/", views.PersonList.as_view(), name="persons"),
+    path("ministers/<slug:key>/", views.PersonDetail.as_view(), name="person"),
+    path("offices/<slug:key>/", views.OfficeDetail.as_view(), name="office"),
+    path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
+]

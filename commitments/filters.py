@@ -1,0 +1,145 @@
+"""One FilterSet per list. The list page, its CSV export and the dashboard links all use
+the same FilterSet, so one query string means the same rows everywhere."""
+
+from datetime import date
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CLOSED_STATUSES,
+    Cabinet,
+    Commitment,
+    Letter,
+    LetterKind,
+    Ministry,
+    Motion,
+    MotionKind,
+    Person,
+    Status,
+    Theme,
+)
+
+
+def key_choice(queryset, field_name, label, distinct=False):
+    """Choose a related record by its key; ``distinct`` for many-to-many joins."""
+    return filters.ModelChoiceFilter(
+        queryset=queryset,
+        field_name=field_name,
+        to_field_name="key",
+        label=label,
+        distinct=distinct,
+    )
+
+
+def search(fields):
+    def method(queryset, name, value):
+        condition = Q()
+        for term in value.split():
+            term_condition = Q()
+            for field in fields:
+                term_condition |= Q(**{f"{field}__icontains": term})
+            condition &= term_condition
+        return queryset.filter(condition)
+
+    return method
+
+
+class YearFilter(filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("label", _("year"))
+        super().__init__(*args, **kwargs)
+        self.extra.update(min_value=1800, max_value=2200)
+
+
+class CommitmentFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("search"), method="filter_q")
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+    ministry = key_choice(Ministry.objects.all(), "made_by__ministry", _("ministry"))
+    person = key_choice(Person.objects.all(), "made_by__person", _("bewindspersoon"))
+    cabinet = key_choice(Cabinet.objects.all(), "made_by__cabinet", _("cabinet"))
+    theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
+    year = YearFilter(field_name="made_on")
+    overdue = filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    order = filters.OrderingFilter(
+        fields=(
+            ("made_on", "made_on"),
+            ("title", "title"),
+            ("status", "status"),
+            ("status_date", "status_date"),
+            ("due_end", "due"),
+        ),
+        field_labels={
+            "made_on": _("made on"),
+            "title": _("title"),
+            "status": _("status"),
+            "status_date": _("status date"),
+            "due_end": _("due"),
+        },
+        label=_("order"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(due_end__lt=date.today()) & ~Q(status__in=CLOSED_STATUSES)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class MotionFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("search"), method="filter_q")
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+    kind = filters.ChoiceFilter(choices=MotionKind.choices, label=_("kind"))
+    theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
+    party = filters.CharFilter(
+        field_name="submitter__party", lookup_expr="iexact", label=_("party")
+    )
+    year = YearFilter(field_name="date")
+    order = filters.OrderingFilter(
+        fields=(("date", "date"), ("title", "title"), ("status", "status")),
+        field_labels={"date": _("date"), "title": _("title"), "status": _("status")},
+        label=_("order"),
+    )
+
+    class Meta:
+        model = Motion
+        fields = []
+
+    filter_q = staticmethod(search(["title", "operative_text", "submitter__name", "number"]))
+
+
+class LetterFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("search"), method="filter_q")
+    kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
+    ministry = key_choice(Ministry.objects.all(), "signatories__ministry", _("ministry"), True)
+    person = key_choice(Person.objects.all(), "signatories__person", _("bewindspersoon"), True)
+    year = YearFilter(field_name="date")
+    order = filters.OrderingFilter(
+        fields=(("date", "date"), ("title", "title")),
+        field_labels={"date": _("date"), "title": _("title")},
+        label=_("order"),
+    )
+
+    class Meta:
+        model = Letter
+        fields = []
+
+    filter_q = staticmethod(search(["title", "number", "dossier__number"]))
+
+
+class PersonFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("search"), method="filter_q")
+    ministry = key_choice(Ministry.objects.all(), "offices__ministry", _("ministry"), True)
+    cabinet = key_choice(Cabinet.objects.all(), "offices__cabinet", _("cabinet"), True)
+
+    class Meta:
+        model = Person
+        fields = []
+
+    filter_q = staticmethod(search(["name", "first_name"]))

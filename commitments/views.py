@@ -1,0 +1,224 @@
+"""Public, read-only pages. Lists are FilterViews over the FilterSets in filters.py."""
+
+import re
+
+from django.apps import apps
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape, format_html
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from .filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
+from .models import (
+    Commitment,
+    Letter,
+    Motion,
+    Office,
+    Person,
+    Sourced,
+    SourceDocument,
+    StatusUpdate,
+)
+
+PAGE_SIZE = 50
+
+
+def home(request):
+    counts = {
+        "commitments": Commitment.objects.count(),
+        "motions": Motion.objects.count(),
+        "letters": Letter.objects.count(),
+        "persons": Person.objects.count(),
+    }
+    recent = StatusUpdate.objects.select_related(
+        "commitment", "motion", "evidence_letter__dossier"
+    ).order_by("-date", "-created_at")[:10]
+    return render(request, "commitments/home.html", {"counts": counts, "recent": recent})
+
+
+class ListPage(FilterView):
+    """A filtered, sortable, paginated list. Invalid filter values show the form errors and
+    no rows (django-filter's strict mode), never a server error."""
+
+    paginate_by = PAGE_SIZE
+    export_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_url_name"] = self.export_url_name
+        return context
+
+
+class CommitmentList(ListPage):
+    filterset_class = CommitmentFilter
+    queryset = Commitment.objects.for_list()
+    template_name = "commitments/commitment_list.html"
+    export_url_name = "commitments:commitments-export"
+
+
+class MotionList(ListPage):
+    filterset_class = MotionFilter
+    queryset = Motion.objects.for_list()
+    template_name = "commitments/motion_list.html"
+    export_url_name = "commitments:motions-export"
+
+
+class LetterList(ListPage):
+    filterset_class = LetterFilter
+    queryset = Letter.objects.for_list()
+    template_name = "commitments/letter_list.html"
+    export_url_name = "commitments:letters-export"
+
+
+class PersonList(ListPage):
+    filterset_class = PersonFilter
+    queryset = (
+        Person.objects.prefetch_related(
+            Prefetch("offices", queryset=Office.objects.select_related("ministry", "cabinet"))
+        )
+        .annotate(commitment_count=Count("offices__commitments", distinct=True))
+        .order_by("name", "initials")
+    )
+    template_name = "commitments/person_list.html"
+
+
+def updates_queryset():
+    return StatusUpdate.objects.select_related(
+        "evidence_letter__dossier", "source_document", "corrects"
+    ).order_by("date", "created_at", "pk")
+
+
+class KeyDetail(DetailView):
+    slug_field = "key"
+    slug_url_kwarg = "key"
+
+
+class CommitmentDetail(KeyDetail):
+    queryset = Commitment.objects.for_list().prefetch_related(
+        "themes", Prefetch("updates", queryset=updates_queryset())
+    )
+    template_name = "commitments/commitment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        updates = list(self.object.updates.all())
+        context["updates"] = updates
+        context["reporting_letters"] = unique(u.evidence_letter for u in updates)
+        return context
+
+
+class MotionDetail(KeyDetail):
+    queryset = Motion.objects.for_list().prefetch_related(
+        "themes",
+        Prefetch("updates", queryset=updates_queryset()),
+        Prefetch("commitments", queryset=Commitment.objects.for_list()),
+    )
+    template_name = "commitments/motion_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        updates = list(self.object.updates.all())
+        context["updates"] = updates
+        context["reporting_letters"] = unique(u.evidence_letter for u in updates)
+        return context
+
+
+def unique(items):
+    seen = {}
+    for item in items:
+        if item is not None:
+            seen.setdefault(item.pk, item)
+    return list(seen.values())
+
+
+class LetterDetail(KeyDetail):
+    queryset = Letter.objects.for_list().prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.for_list()),
+        Prefetch("motions", queryset=Motion.objects.for_list()),
+        Prefetch(
+            "status_updates",
+            queryset=StatusUpdate.objects.select_related("commitment", "motion").order_by(
+                "date", "pk"
+            ),
+        ),
+        Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
+        Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
+        "other_dossiers",
+    )
+    template_name = "commitments/letter_detail.html"
+
+
+class PersonDetail(KeyDetail):
+    queryset = Person.objects.prefetch_related(
+        Prefetch(
+            "offices",
+            queryset=Office.objects.select_related("ministry", "cabinet").prefetch_related(
+                Prefetch("commitments", queryset=Commitment.objects.for_list()),
+                Prefetch("letters_signed", queryset=Letter.objects.select_related("dossier")),
+            ),
+        )
+    )
+    template_name = "commitments/person_detail.html"
+
+
+class OfficeDetail(KeyDetail):
+    """An office whose holder the documents do not name ("de Minister van VWS")."""
+
+    queryset = Office.objects.select_related("ministry", "cabinet", "person").prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.for_list()),
+        Prefetch("letters_signed", queryset=Letter.objects.select_related("dossier")),
+    )
+    template_name = "commitments/office_detail.html"
+
+
+CITING_MODELS = {
+    model._meta.model_name: model
+    for model in apps.get_app_config("commitments").get_models()
+    if issubclass(model, Sourced)
+}
+
+
+def passage_pattern(passage):
+    """A regex that finds the passage across any whitespace, as the seed check does."""
+    words = passage.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words)) if words else None
+
+
+def highlight(text, passage):
+    """The text, escaped, with the passage marked; (html, found)."""
+    pattern = passage_pattern(passage) if passage else None
+    match = pattern.search(text) if pattern else None
+    if not match:
+        return escape(text), False
+    start, end = match.span()
+    html = format_html(
+        '{}<mark id="passage">{}</mark>{}', text[:start], text[start:end], text[end:]
+    )
+    return html, True
+
+
+class SourceDetail(KeyDetail):
+    """The source document, with the passage a record cites highlighted (``?cite=model:key``)."""
+
+    model = SourceDocument
+    template_name = "commitments/source_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citing = self.citing_record()
+        passage = citing.source_passage if citing else ""
+        context["text"], context["found"] = highlight(self.object.text, passage)
+        context["citing"] = citing
+        return context
+
+    def citing_record(self):
+        cite = self.request.GET.get("cite", "")
+        if not cite:
+            return None
+        model_name, _sep, key = cite.partition(":")
+        model = CITING_MODELS.get(model_name)
+        if model is None:
+            raise Http404("Unknown record type")
+        return get_object_or_404(model, key=key, source_document=self.object)
