@@ -153,11 +153,12 @@ class TrackableAdmin(SourcedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusUpdate:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not inline_form.cleaned_data:
                 continue
             data = inline_form.cleaned_data
-            services.record_status_update(
+            update = services.record_status_update(
                 subject=form.instance,
                 date=data["date"],
                 status=data["status"],
@@ -169,6 +170,7 @@ class TrackableAdmin(SourcedAdmin):
                 corrects=data.get("corrects"),
                 researcher=request.user,
             )
+            formset.new_objects.append(update)
 
 
 @admin.register(Motion)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -230,7 +231,7 @@ class Office(Sourced):
         ]
 
     def __str__(self):
-        title = f"{self.get_role_display()} ({self.ministry.abbreviation or self.ministry.name})"
+        title = f"{capfirst(self.get_role_display())} ({self.ministry.abbreviation or self.ministry.name})"
         if self.portfolio:
             title = f"{title}, {self.portfolio}"
         return f"{self.person}, {title}" if self.person_id else title

@@ -94,14 +94,13 @@ def seed(paths=None, progress=None):
             if progress:
                 progress(f"Loading {path.name}")
             with path.open(encoding="utf-8") as stream:
+                # One record at a time: later records refer to earlier ones by natural key.
+                objects = serializers.deserialize("json", stream)
                 try:
-                    objects = list(
-                        serializers.deserialize("json", stream, handle_forward_references=False)
-                    )
+                    for deserialized in objects:
+                        load_one(deserialized, report, texts)
                 except serializers.base.DeserializationError as exc:
                     raise SeedError(f"{path.name}: {exc}") from exc
-            for deserialized in objects:
-                load_one(deserialized, report, texts)
     return report
 
 

@@ -1,3 +1,17 @@
-import os
+import pytest
+from django.contrib.auth.models import User
 
-os.environ.setdefault("DJANGO_DEBUG", "1")
+from commitments.setup import ensure_researchers_group
+
+
+@pytest.fixture
+def researcher(db):
+    user = User.objects.create_user("researcher", password="not-used-in-tests", is_staff=True)
+    user.groups.add(ensure_researchers_group())
+    return user
+
+
+@pytest.fixture
+def researcher_client(client, researcher):
+    client.force_login(researcher)
+    return client

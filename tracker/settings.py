@@ -113,3 +113,4 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
+

@@ -1,0 +1,462 @@
+"""The progress dashboard: how the status of commitments and motions developed, year by year.
+
+"Status at the end of year Y" is the status of an item's latest status update dated on or
+before 31 December of Y (ordered by date, created_at, pk), or "open" while it has none;
+only items made on or before that day count. The yearly figures take a fixed number of
+queries however many rows there are, and the database does the heavy lifting:
+
+1. One window query per subject type over the status updates. Each update gets a year
+   bucket (its year, but never before the year the item was made) and, with ``LEAD``,
+   the bucket of the item's next update. The last update of a bucket decides the item's
+   status from that year until the year of its next update; the query returns those
+   intervals counted per (bucket, next bucket, status[, due year]), a handful of rows.
+2. One grouped query per subject type over the items themselves: per (year made, year of
+   the first update[, due year], current status). It gives the "open before the first
+   update" intervals, the counts made per year and the chart by year made.
+3. One grouped query per subject type for the updates to "fulfilled" per year.
+
+Python then expands the few grouped rows over the years. The breakdowns by ministry,
+person and theme take one grouped query each.
+"""
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When, Window
+from django.db.models.functions import ExtractYear, Greatest, Lead
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate
+
+STATUSES = list(Status)
+CLOSED = {str(s) for s in CLOSED_STATUSES}
+
+# The backgrounds of the .status-* classes in static/css/site.css; keep them in step.
+STATUS_COLORS = {
+    Status.OPEN: "#f4ecd0",
+    Status.IN_PROGRESS: "#dce8f7",
+    Status.FULFILLED: "#d5efd9",
+    Status.PARTIALLY_FULFILLED: "#eaf2c8",
+    Status.NOT_FULFILLED: "#f7d9d9",
+    Status.LAPSED: "#e0dcd5",
+}
+
+
+class Subject:
+    """What differs between commitments and motions."""
+
+    def __init__(self, model, made_field, list_url_name, due=False):
+        self.model = model
+        self.name = model._meta.model_name  # also the StatusUpdate foreign key
+        self.made_field = made_field
+        self.list_url_name = list_url_name
+        self.due = due
+
+    def list_url(self, **params):
+        query = urlencode([(k, v) for k, v in params.items() if v is not None])
+        url = reverse(self.list_url_name)
+        return f"{url}?{query}" if query else url
+
+
+COMMITMENTS = Subject(Commitment, "made_on", "commitments:commitments", due=True)
+MOTIONS = Subject(Motion, "date", "commitments:motions")
+
+
+def due_year(field):
+    """The first year at whose end (31 December) an item due by ``field`` is overdue:
+    the due year, or the next one when it is due by 31 December itself."""
+    return Case(
+        When(**{f"{field}__month": 12, f"{field}__day": 31}, then=ExtractYear(field) + 1),
+        default=ExtractYear(field),
+        output_field=IntegerField(),
+    )
+
+
+def as_int(value):
+    return None if value is None else int(value)
+
+
+def status_intervals(subject):
+    """Rows (from_year, until_year or None, status, due_year or None, count): ``count``
+    items had ``status`` at the end of each year from ``from_year`` until (not including)
+    ``until_year``. One query."""
+    fk = subject.name
+    made = f"{fk}__{subject.made_field}"
+    updates = (
+        StatusUpdate.objects.filter(**{f"{made}__isnull": False})
+        .annotate(bucket=Greatest(ExtractYear("date"), ExtractYear(made)))
+        .annotate(
+            next_bucket=Window(
+                Lead("bucket"),
+                partition_by=[F(f"{fk}_id")],
+                order_by=[F("bucket").asc(), F("date").asc(), F("created_at").asc(), F("pk").asc()],
+            ),
+            due_year=due_year(f"{fk}__due_end") if subject.due else Value(None, IntegerField()),
+        )
+        .order_by()
+        .values("bucket", "next_bucket", "status", "due_year")
+    )
+    # The ORM cannot group over a window function, so the grouping wraps its SQL.
+    # Only an item's last update in a bucket is followed by another bucket (or none).
+    inner, params = updates.query.sql_with_params()
+    connection = connections[updates.db]
+    q = connection.ops.quote_name
+    bucket, next_bucket, status, due = (q(c) for c in ("bucket", "next_bucket", "status", "due_year"))
+    sql = (
+        f"SELECT {bucket}, {next_bucket}, {status}, {due}, COUNT(*) FROM ({inner}) updates "
+        f"WHERE {next_bucket} IS NULL OR {next_bucket} <> {bucket} "
+        f"GROUP BY {bucket}, {next_bucket}, {status}, {due}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(int(b), as_int(n), s, as_int(d), int(c)) for b, n, s, d, c in rows]
+
+
+def item_groups(subject):
+    """Rows (made_year or None, first_update_year or None, due_year or None, current status,
+    count) over all items. One query."""
+    first_update = (
+        StatusUpdate.objects.filter(**{subject.name: OuterRef("pk")})
+        .order_by("date")
+        .values("date")[:1]
+    )
+    rows = (
+        subject.model.objects.annotate(
+            made_year=ExtractYear(subject.made_field),
+            first_year=ExtractYear(Subquery(first_update)),
+            due_year=due_year("due_end") if subject.due else Value(None, IntegerField()),
+        )
+        .order_by()
+        .values("made_year", "first_year", "due_year", "status")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        (as_int(r["made_year"]), as_int(r["first_year"]), as_int(r["due_year"]), r["status"], r["n"])
+        for r in rows
+    ]
+
+
+def fulfilled_per_year(subject):
+    """{year: items with an update to "fulfilled" dated that year}. One query."""
+    rows = (
+        StatusUpdate.objects.filter(**{f"{subject.name}__isnull": False}, status=Status.FULFILLED)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("year")
+        .annotate(n=Count(subject.name, distinct=True))
+    )
+    return {int(r["year"]): r["n"] for r in rows}
+
+
+def yearly(subject, current_year):
+    """The yearly figures of one subject type, in three queries."""
+    groups = item_groups(subject)
+    intervals = status_intervals(subject)
+    fulfilled = fulfilled_per_year(subject)
+
+    made_years = [made for made, *_rest in groups if made is not None]
+    first = min(made_years, default=current_year)
+    years = list(range(min(first, current_year), current_year + 1))
+
+    as_of = {year: dict.fromkeys(STATUSES, 0) for year in years}
+    overdue = dict.fromkeys(years, 0)
+    made = dict.fromkeys(years, 0)
+    current = defaultdict(lambda: dict.fromkeys(STATUSES, 0))  # by year made
+    undated = dict.fromkeys(STATUSES, 0)
+
+    def spread(status, start, stop, due, n):
+        for year in range(max(start, years[0]), min(stop, current_year + 1)):
+            as_of[year][status] += n
+            if subject.due and due is not None and due <= year and status not in CLOSED:
+                overdue[year] += n
+
+    never = current_year + 1
+    for made_year, first_year, due, status, n in groups:
+        if made_year is None:
+            undated[status] += n
+            continue
+        current[made_year][status] += n
+        if made_year in made:
+            made[made_year] += n
+        open_until = max(first_year, made_year) if first_year is not None else never
+        spread(Status.OPEN, made_year, open_until, due, n)
+    for start, stop, status, due, n in intervals:
+        spread(status, start, never if stop is None else stop, due, n)
+
+    rows = []
+    for year in years:
+        rows.append(
+            {
+                "year": year,
+                "counts": as_of[year],
+                "total": sum(as_of[year].values()),
+                "made": made[year],
+                "fulfilled": fulfilled.get(year, 0),
+                "overdue": overdue[year] if subject.due else None,
+            }
+        )
+    made_rows = [
+        {"year": year, "counts": counts, "total": sum(counts.values())}
+        for year, counts in sorted(current.items())
+    ]
+    return rows, made_rows, undated
+
+
+def status_cells(subject, counts, **params):
+    return [
+        {
+            "status": status,
+            "label": status.label,
+            "n": counts.get(status, 0),
+            "href": subject.list_url(**params, status=status.value),
+        }
+        for status in STATUSES
+    ]
+
+
+def yearly_table(subject, rows):
+    """Rows of the as-of table. The links open the list of items made in that year, which
+    shows their current status."""
+    table = []
+    for row in rows:
+        year = row["year"]
+        table.append(
+            {
+                "label": str(year),
+                "cells": status_cells(subject, row["counts"], year=year),
+                "total": row["total"],
+                "total_href": subject.list_url(year=year),
+                "made": row["made"],
+                "made_href": subject.list_url(year=year),
+                "fulfilled": row["fulfilled"],
+                "fulfilled_href": subject.list_url(year=year, status=Status.FULFILLED.value),
+                "overdue": row["overdue"],
+                "overdue_href": subject.list_url(year=year, overdue="true"),
+            }
+        )
+    return table
+
+
+def made_year_table(subject, rows):
+    return [
+        {
+            "label": str(row["year"]),
+            "cells": status_cells(subject, row["counts"], year=row["year"]),
+            "total": row["total"],
+            "total_href": subject.list_url(year=row["year"]),
+        }
+        for row in rows
+    ]
+
+
+def breakdown(subject, key_field, label_fields, param):
+    """Current status counts per group (ministry, person, theme). One query."""
+    values = [key_field, *label_fields]
+    rows = (
+        subject.model.objects.order_by()
+        .values(*values, "status")
+        .annotate(n=Count("pk"))
+    )
+    groups = {}
+    for row in rows:
+        key = row[key_field]
+        group = groups.setdefault(
+            key, {"key": key, "names": [row[f] for f in label_fields], "counts": {}}
+        )
+        group["counts"][row["status"]] = group["counts"].get(row["status"], 0) + row["n"]
+    table = []
+    for group in groups.values():
+        key = group["key"]
+        params = {param: key} if key is not None else None
+        cells = []
+        for status in STATUSES:
+            n = group["counts"].get(status.value, 0)
+            href = subject.list_url(**params, status=status.value) if params else None
+            cells.append({"status": status, "label": status.label, "n": n, "href": href})
+        table.append(
+            {
+                "key": key,
+                "names": group["names"],
+                "cells": cells,
+                "total": sum(group["counts"].values()),
+                "total_href": subject.list_url(**params) if params else None,
+            }
+        )
+    table.sort(key=lambda r: (r["key"] is None, -r["total"], [str(n) for n in r["names"]]))
+    return table
+
+
+def person_name(first_name, initials, name):
+    return f"{first_name or initials} {name}".strip()
+
+
+def label_rows(table, describe, missing):
+    for row in table:
+        row["label"] = describe(*row["names"]) if row["key"] is not None else missing
+    return table
+
+
+# Chart geometry, in SVG user units.
+LABEL_WIDTH = 64
+BAR_WIDTH = 560
+TOTAL_WIDTH = 72
+ROW_HEIGHT = 30
+BAR_HEIGHT = 22
+TOP = 8
+LEGEND_ROW = 20
+DIGIT_WIDTH = 8
+
+
+def bar_chart(chart_id, title, desc, table):
+    """Geometry for a stacked horizontal bar chart of status counts, one bar per table row.
+    Each segment and number links where the table's numbers link."""
+    largest = max((row["total"] for row in table), default=0) or 1
+    bars = []
+    for index, row in enumerate(table):
+        y = TOP + index * ROW_HEIGHT
+        x = LABEL_WIDTH
+        segments = []
+        for cell in row["cells"]:
+            if not cell["n"]:
+                continue
+            width = cell["n"] / largest * BAR_WIDTH
+            segments.append(
+                {
+                    **cell,
+                    "x": round(x, 2),
+                    "width": round(width, 2),
+                    "color": STATUS_COLORS[cell["status"]],
+                    "text_x": round(x + width / 2, 2),
+                    "show_text": width >= DIGIT_WIDTH * len(str(cell["n"])) + 6,
+                }
+            )
+            x += width
+        bars.append(
+            {
+                "label": row["label"],
+                "y": y,
+                "text_y": y + BAR_HEIGHT / 2 + 5,
+                "segments": segments,
+                "total": row["total"],
+                "total_href": row["total_href"],
+                "total_x": round(x + 6, 2),
+            }
+        )
+    legend_y = TOP + len(table) * ROW_HEIGHT + 8
+    width = LABEL_WIDTH + BAR_WIDTH + TOTAL_WIDTH
+    columns = 3
+    legend = []
+    for index, status in enumerate(STATUSES):
+        row, column = divmod(index, columns)
+        y = legend_y + row * LEGEND_ROW
+        legend.append(
+            {
+                "label": status.label,
+                "status": status,
+                "color": STATUS_COLORS[status],
+                "x": LABEL_WIDTH + column * (width - LABEL_WIDTH) // columns,
+                "y": y,
+                "text_x": LABEL_WIDTH + column * (width - LABEL_WIDTH) // columns + 20,
+                "text_y": y + 12,
+            }
+        )
+    legend_rows = -(-len(STATUSES) // columns)
+    return {
+        "id": chart_id,
+        "title": title,
+        "desc": desc,
+        "bars": bars,
+        "legend": legend,
+        "bar_height": BAR_HEIGHT,
+        "label_x": LABEL_WIDTH - 8,
+        "width": width,
+        "height": legend_y + legend_rows * LEGEND_ROW + 4,
+    }
+
+
+def subject_section(subject, current_year, names):
+    rows, made_rows, undated = yearly(subject, current_year)
+    as_of = yearly_table(subject, rows)
+    by_made = made_year_table(subject, made_rows)
+    first, last = rows[0]["year"], rows[-1]["year"]
+    as_of_desc = _(
+        "Stacked bars, one per year from %(first)s to %(last)s, of the %(items)s made by "
+        "31 December of that year, split by the status they had on that day. Each segment "
+        "links to the list of %(items)s made in that year with that status; the list shows "
+        "their current status, so its numbers can differ. The table below has the same "
+        "numbers."
+    ) % {"first": first, "last": last, "items": names}
+    made_desc = _(
+        "Stacked bars, one per year, of the %(items)s made in that year, split by their "
+        "current status. Each segment links to exactly those %(items)s in the list. The "
+        "table below has the same numbers."
+    ) % {"items": names}
+    return {
+        "as_of": as_of,
+        "as_of_chart": bar_chart(
+            f"{subject.name}-as-of",
+            _("Status of %(items)s at the end of each year") % {"items": names},
+            as_of_desc,
+            as_of,
+        ),
+        "by_made": by_made,
+        "by_made_chart": bar_chart(
+            f"{subject.name}-by-year",
+            _("Current status of %(items)s, by year made") % {"items": names},
+            made_desc,
+            by_made,
+        ),
+        "undated": sum(undated.values()),
+        "list_url": subject.list_url(),
+    }
+
+
+def progress(request):
+    current_year = timezone.localdate().year
+    commitments = subject_section(COMMITMENTS, current_year, _("commitments"))
+    motions = subject_section(MOTIONS, current_year, _("motions"))
+    by_ministry = label_rows(
+        breakdown(
+            COMMITMENTS, "made_by__ministry__key", ["made_by__ministry__name"], "ministry"
+        ),
+        str,
+        _("No ministry recorded"),
+    )
+    by_person = label_rows(
+        breakdown(
+            COMMITMENTS,
+            "made_by__person__key",
+            [
+                "made_by__person__first_name",
+                "made_by__person__initials",
+                "made_by__person__name",
+            ],
+            "person",
+        ),
+        person_name,
+        _("Office holder not named"),
+    )
+    by_theme = label_rows(
+        breakdown(COMMITMENTS, "themes__key", ["themes__name"], "theme"), str, _("No theme")
+    )
+    motions_by_theme = label_rows(
+        breakdown(MOTIONS, "themes__key", ["themes__name"], "theme"), str, _("No theme")
+    )
+    context = {
+        "statuses": STATUSES,
+        "current_year": current_year,
+        "commitments": commitments,
+        "motions": motions,
+        "breakdowns": [
+            {"id": "by-ministry", "title": _("Commitments by ministry"), "rows": by_ministry},
+            {"id": "by-person", "title": _("Commitments by bewindspersoon"), "rows": by_person},
+            {"id": "by-theme", "title": _("Commitments by theme"), "rows": by_theme},
+            {"id": "motions-by-theme", "title": _("Motions by theme"), "rows": motions_by_theme},
+        ],
+    }
+    return render(request, "commitments/progress.html", context)

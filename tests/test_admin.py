@@ -1,0 +1,154 @@
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from commitments.models import Commitment, Status, StatusUpdate, Theme
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label == "commitments"]
+
+
+@pytest.fixture
+def one_of_each(db):
+    """One record of every model, so every change page has something to show."""
+    source = factories.source_document()
+    office = factories.office()
+    motion = factories.motion(
+        dossier=factories.dossier(), submitter=factories.member(), themes=[factories.theme()]
+    )
+    letter = factories.letter(signatories=[office], text_document=source)
+    commitment = factories.commitment(made_by=office, motion=motion, source_letter=letter)
+    factories.cabinet()
+    factories.status_update(commitment, Status.IN_PROGRESS, date(2021, 1, 1))
+    return commitment
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def test_every_domain_model_is_registered():
+    names = {model._meta.model_name for model in MODELS}
+    assert names >= {
+        "sourcedocument", "ministry", "cabinet", "theme", "person", "office",
+        "memberofparliament", "dossier", "letter", "motion", "commitment", "statusupdate",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_changelist_search_add_and_change(admin_client, one_of_each, model):
+    obj = model.objects.first()
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    response = admin_client.get(admin_url(model, "changelist"), {"q": obj.key})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+    add = admin_client.get(admin_url(model, "add"))
+    # Status updates are added on their commitment or motion, never on their own.
+    assert add.status_code == (403 if model is StatusUpdate else 200)
+    assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_researcher_adds_a_record(researcher_client):
+    response = researcher_client.post(
+        admin_url(Theme, "add"), {"key": "media", "name": "Media", "source_passage": ""}
+    )
+    assert response.status_code == 302
+    assert Theme.objects.filter(key="media").exists()
+
+
+def inline_data(commitment, **update):
+    data = {
+        "key": commitment.key,
+        "title": commitment.title,
+        "text": commitment.text,
+        "made_by": commitment.made_by_id,
+        "due_phrase": "",
+        "occasion": "",
+        "updates-TOTAL_FORMS": "1",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+    }
+    data.update({f"updates-0-{name}": value for name, value in update.items()})
+    return data
+
+
+def test_status_update_inline_records_the_researcher_and_current_status(
+    researcher_client, researcher
+):
+    commitment = factories.commitment()
+    letter = factories.letter()
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(
+            commitment,
+            date="2021-04-01",
+            status=Status.FULFILLED,
+            note="Brief verzonden",
+            evidence_letter=letter.pk,
+            source_passage="",
+            evidence_url="",
+        ),
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    update = StatusUpdate.objects.get()
+    assert (update.researcher, update.evidence_letter) == (researcher, letter)
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.status_date) == (Status.FULFILLED, date(2021, 4, 1))
+
+
+def test_inline_rejects_an_unknown_status_and_saves_nothing(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(commitment, date="2021-04-01", status="done"),
+    )
+    assert response.status_code == 200
+    assert "done" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+def test_inline_rejects_a_malformed_date(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(commitment, date="2 november", status=Status.OPEN),
+    )
+    assert response.status_code == 200
+    assert not StatusUpdate.objects.exists()
+
+
+def test_researchers_cannot_delete_or_manage_users(researcher_client):
+    commitment = factories.commitment()
+    delete = researcher_client.get(admin_url(Commitment, "delete", commitment.pk))
+    assert delete.status_code == 403
+    assert researcher_client.get(admin_url(User, "changelist")).status_code == 403
+    assert researcher_client.get(admin_url(Commitment, "changelist")).status_code == 200
+
+
+def test_superusers_can_delete(admin_client):
+    theme = factories.theme()
+    response = admin_client.post(admin_url(Theme, "delete", theme.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Theme.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get(admin_url(Commitment, "changelist"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_history_is_kept_and_shown(admin_client):
+    commitment = factories.commitment(title="Eerst")
+    commitment.title = "Daarna"
+    commitment.save()
+    assert commitment.history.count() == 2
+    response = admin_client.get(admin_url(Commitment, "history", commitment.pk))
+    assert response.status_code == 200
+    assert "Daarna" in response.content.decode()

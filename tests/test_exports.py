@@ -1,0 +1,116 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from commitments.models import Status
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(body)))
+
+
+@pytest.fixture
+def data():
+    vws = factories.ministry(key="vws", name="Ministerie van VWS", abbreviation="VWS")
+    ocw = factories.ministry(key="ocw", name="Ministerie van OCW", abbreviation="OCW")
+    schippers = factories.office(
+        ministry=vws, person=factories.person(key="schippers", name="Schippers")
+    )
+    dossier = factories.dossier(number="32 735")
+    motion = factories.motion(
+        key="motie-ceder", title="over kabinetsbrede doelen", dossier=dossier, number="350",
+        submitter=factories.member(name="Ceder", party="ChristenUnie"),
+        has_unnamed_co_submitters=True,
+    )  # fmt: skip
+    letter = factories.letter(
+        key="kst-32735-100", title="Sotsji", dossier=dossier, number="100",
+        vergaderjaar="2013-2014", date=date(2014, 1, 23), signatories=[schippers],
+    )  # fmt: skip
+    talk = factories.commitment(
+        key="tz-gesprek", title="Gesprek met LHBT-organisaties", made_by=schippers,
+        made_on=date(2014, 1, 14), occasion="mondelinge vragenuur",
+        due_phrase="voor de Spelen", source_letter=letter, motion=motion,
+    )  # fmt: skip
+    factories.status_update(talk, Status.FULFILLED, date(2014, 2, 7))
+    other = factories.commitment(key="tz-ander", made_by=factories.office(ministry=ocw))
+    return {"talk": talk, "other": other, "motion": motion, "letter": letter}
+
+
+def test_commitments_csv_header_and_row(client, data):
+    rows = read_csv(client.get("/commitments/export.csv", {"ministry": "vws"}))
+    header, *body = rows
+    assert header[:2] == ["id", "title"]
+    assert {"id", "text", "made_by", "ministry", "made_on", "occasion", "due", "status",
+            "status_date", "motion", "source"} <= set(header)  # fmt: skip
+    assert len(body) == 1
+    row = dict(zip(header, body[0], strict=True))
+    assert row["id"] == "tz-gesprek"
+    assert row["made_by"] == "Anna Schippers"
+    assert row["ministry"] == "Ministerie van VWS"
+    assert row["made_on"] == "2014-01-14"
+    assert row["due"] == "voor de Spelen"
+    assert (row["status"], row["status_date"]) == ("fulfilled", "2014-02-07")
+    assert row["motion"] == "32 735, nr. 350"
+    assert row["source"] == "32 735, nr. 100: Sotsji"
+    assert row["url"].endswith("/commitments/tz-gesprek/")
+
+
+def test_commitments_csv_follows_the_list_order(client, data):
+    rows = read_csv(client.get("/commitments/export.csv", {"order": "-made_on"}))
+    assert [r[0] for r in rows[1:]] == ["tz-ander", "tz-gesprek"]
+    rows = read_csv(client.get("/commitments/export.csv", {"order": "made_on"}))
+    assert [r[0] for r in rows[1:]] == ["tz-gesprek", "tz-ander"]
+
+
+def test_motions_csv(client, data):
+    header, *body = read_csv(client.get("/motions/export.csv", {"status": "open"}))
+    assert header[:3] == ["id", "kind", "kamerstuk"]
+    row = dict(zip(header, body[0], strict=True))
+    assert row["kamerstuk"] == "32 735, nr. 350"
+    assert row["submitters"] == "Ceder (ChristenUnie) c.s."
+    assert row["status"] == "open" and row["status_date"] == ""
+
+
+def test_letters_csv(client, data):
+    header, *body = read_csv(client.get("/letters/export.csv", {"year": "2014"}))
+    assert header == ["id", "kind", "kamerstuk", "vergaderjaar", "date", "title",
+                      "signatories", "source", "url"]  # fmt: skip
+    row = dict(zip(header, body[0], strict=True))
+    assert (row["kamerstuk"], row["vergaderjaar"], row["date"]) == (
+        "32 735, nr. 100", "2013-2014", "2014-01-23",
+    )  # fmt: skip
+    assert "Schippers" in row["signatories"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/commitments/export.csv", "/motions/export.csv", "/letters/export.csv"]
+)
+def test_invalid_filters_are_a_clear_400(client, data, url):
+    response = client.get(url, {"year": "last year", "status": "done"})
+    assert response.status_code == 400
+    assert "Invalid filter" in response.content.decode() or "Ongeldig" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [("/commitments/export.csv", 1), ("/motions/export.csv", 2), ("/letters/export.csv", 4)],
+)
+def test_export_query_count_does_not_grow_with_rows(
+    client, data, url, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        read_csv(client.get(url))
+    for n in range(20):
+        factories.commitment(made_by=data["talk"].made_by)
+        factories.motion(submitter=data["motion"].submitter)
+        factories.letter(signatories=[data["talk"].made_by])
+    with django_assert_num_queries(queries):
+        read_csv(client.get(url))
