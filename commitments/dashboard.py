@@ -105,7 +105,9 @@ def status_intervals(subject):
     inner, params = updates.query.sql_with_params()
     connection = connections[updates.db]
     q = connection.ops.quote_name
-    bucket, next_bucket, status, due = (q(c) for c in ("bucket", "next_bucket", "status", "due_year"))
+    bucket, next_bucket, status, due = (
+        q(c) for c in ("bucket", "next_bucket", "status", "due_year")
+    )
     sql = (
         f"SELECT {bucket}, {next_bucket}, {status}, {due}, COUNT(*) FROM ({inner}) updates "
         f"WHERE {next_bucket} IS NULL OR {next_bucket} <> {bucket} "
@@ -136,7 +138,13 @@ def item_groups(subject):
         .annotate(n=Count("pk"))
     )
     return [
-        (as_int(r["made_year"]), as_int(r["first_year"]), as_int(r["due_year"]), r["status"], r["n"])
+        (
+            as_int(r["made_year"]),
+            as_int(r["first_year"]),
+            as_int(r["due_year"]),
+            r["status"],
+            r["n"],
+        )
         for r in rows
     ]
 
@@ -257,11 +265,7 @@ def made_year_table(subject, rows):
 def breakdown(subject, key_field, label_fields, param):
     """Current status counts per group (ministry, person, theme). One query."""
     values = [key_field, *label_fields]
-    rows = (
-        subject.model.objects.order_by()
-        .values(*values, "status")
-        .annotate(n=Count("pk"))
-    )
+    rows = subject.model.objects.order_by().values(*values, "status").annotate(n=Count("pk"))
     groups = {}
     for row in rows:
         key = row[key_field]
@@ -421,9 +425,7 @@ def progress(request):
     commitments = subject_section(COMMITMENTS, current_year, _("commitments"))
     motions = subject_section(MOTIONS, current_year, _("motions"))
     by_ministry = label_rows(
-        breakdown(
-            COMMITMENTS, "made_by__ministry__key", ["made_by__ministry__name"], "ministry"
-        ),
+        breakdown(COMMITMENTS, "made_by__ministry__key", ["made_by__ministry__name"], "ministry"),
         str,
         _("No ministry recorded"),
     )
@@ -453,10 +455,30 @@ def progress(request):
         "commitments": commitments,
         "motions": motions,
         "breakdowns": [
-            {"id": "by-ministry", "title": _("Commitments by ministry"), "rows": by_ministry},
-            {"id": "by-person", "title": _("Commitments by bewindspersoon"), "rows": by_person},
-            {"id": "by-theme", "title": _("Commitments by theme"), "rows": by_theme},
-            {"id": "motions-by-theme", "title": _("Motions by theme"), "rows": motions_by_theme},
+            {
+                "id": "by-ministry",
+                "title": _("Commitments by ministry, current status"),
+                "group": _("Ministry"),
+                "rows": by_ministry,
+            },
+            {
+                "id": "by-person",
+                "title": _("Commitments by bewindspersoon, current status"),
+                "group": _("Bewindspersoon"),
+                "rows": by_person,
+            },
+            {
+                "id": "by-theme",
+                "title": _("Commitments by theme, current status"),
+                "group": _("Theme"),
+                "rows": by_theme,
+            },
+            {
+                "id": "motions-by-theme",
+                "title": _("Motions by theme, current status"),
+                "group": _("Theme"),
+                "rows": motions_by_theme,
+            },
         ],
     }
     return render(request, "commitments/progress.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import dashboard, exports, feeds, views
 
 app_name = "commitments"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("ministers/<slug:key>/", views.PersonDetail.as_view(), name="person"),
     path("offices/<slug:key>/", views.OfficeDetail.as_view(), name="office"),
     path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
+    path("progress/", dashboard.progress, name="progress"),
+    path("feed/", feeds.StatusUpdateFeed(), name="feed"),
 ]

@@ -113,4 +113,3 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
-

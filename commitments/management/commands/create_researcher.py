@@ -20,9 +20,7 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user and not reset:
-            raise CommandError(
-                f"User {username!r} exists. Use --reset to give it a new password."
-            )
+            raise CommandError(f"User {username!r} exists. Use --reset to give it a new password.")
         if user is None:
             user = User(username=username)
         password = secrets.token_urlsafe(12)

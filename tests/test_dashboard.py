@@ -1,0 +1,318 @@
+"""The progress dashboard: status as of each year end, overdue counts, links, SVG charts."""
+
+import random
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import date, timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments import dashboard
+from commitments.models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+THIS_YEAR = timezone.localdate().year
+
+
+@pytest.fixture(autouse=True)
+def _hosts(settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+
+def get_progress(client):
+    response = client.get(reverse("commitments:progress"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response
+
+
+def as_of_row(response, year, section="commitments"):
+    rows = response.context[section]["as_of"]
+    (row,) = [r for r in rows if r["label"] == str(year)]
+    return row
+
+
+def counts(row):
+    return {cell["status"]: cell["n"] for cell in row["cells"]}
+
+
+def svgs(html):
+    return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+
+
+def test_status_at_each_year_end_follows_the_updates():
+    c = factories.commitment(made_on=date(2020, 3, 1))
+    factories.status_update(c, Status.FULFILLED, date(2021, 5, 1))
+    rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
+
+    assert rows[2020]["counts"][Status.OPEN] == 1
+    assert rows[2020]["counts"][Status.FULFILLED] == 0
+    assert rows[2021]["counts"][Status.OPEN] == 0
+    assert rows[2021]["counts"][Status.FULFILLED] == 1
+    assert rows[THIS_YEAR]["counts"][Status.FULFILLED] == 1
+    assert rows[2020]["made"] == 1
+    assert rows[2021]["made"] == 0
+    assert rows[2021]["fulfilled"] == 1
+    assert rows[2020]["fulfilled"] == 0
+    assert min(rows) == 2020
+
+
+def test_page_shows_the_bars_per_year(client):
+    c = factories.commitment(made_on=date(2020, 3, 1))
+    factories.status_update(c, Status.FULFILLED, date(2021, 5, 1))
+    response = get_progress(client)
+
+    assert counts(as_of_row(response, 2020))[Status.OPEN] == 1
+    assert counts(as_of_row(response, 2020))[Status.FULFILLED] == 0
+    assert counts(as_of_row(response, 2021))[Status.FULFILLED] == 1
+    assert counts(as_of_row(response, 2021))[Status.OPEN] == 0
+    chart = response.context["commitments"]["as_of_chart"]
+    bars = {bar["label"]: bar for bar in chart["bars"]}
+    assert [s["status"] for s in bars["2020"]["segments"]] == [Status.OPEN]
+    assert [s["status"] for s in bars["2021"]["segments"]] == [Status.FULFILLED]
+
+
+def test_items_made_later_do_not_count_yet():
+    factories.commitment(made_on=date(2020, 3, 1))
+    factories.commitment(made_on=date(2022, 12, 31))
+    rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
+    assert rows[2021]["total"] == 1
+    assert rows[2022]["total"] == 2
+    assert rows[2022]["made"] == 1
+
+
+def test_latest_update_of_a_year_wins_and_carries_over():
+    c = factories.commitment(made_on=date(2019, 1, 1))
+    factories.status_update(c, Status.IN_PROGRESS, date(2019, 6, 1))
+    factories.status_update(c, Status.FULFILLED, date(2019, 6, 1))  # same day, recorded later
+    factories.status_update(c, Status.IN_PROGRESS, date(2019, 3, 1))  # earlier date, later record
+    factories.status_update(c, Status.LAPSED, date(2022, 1, 1))
+    rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
+    assert rows[2019]["counts"][Status.FULFILLED] == 1
+    assert rows[2021]["counts"][Status.FULFILLED] == 1
+    assert rows[2022]["counts"][Status.LAPSED] == 1
+    assert rows[2022]["counts"][Status.FULFILLED] == 0
+
+
+def test_update_dated_before_the_item_was_made_counts_from_that_year():
+    c = factories.commitment(made_on=date(2021, 6, 1))
+    factories.status_update(c, Status.IN_PROGRESS, date(2020, 1, 1))
+    rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
+    assert min(rows) == 2021
+    assert rows[2021]["counts"][Status.IN_PROGRESS] == 1
+    assert rows[2021]["counts"][Status.OPEN] == 0
+
+
+def test_overdue_at_year_end():
+    still_open = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 6, 30))
+    due_new_year = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 12, 31))
+    in_time = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 3, 1))
+    factories.status_update(in_time, Status.FULFILLED, date(2021, 2, 1))
+    late = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 3, 1))
+    factories.status_update(late, Status.FULFILLED, date(2022, 2, 1))
+    partly = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2020, 3, 1))
+    factories.status_update(partly, Status.PARTIALLY_FULFILLED, date(2020, 2, 1))
+    factories.commitment(made_on=date(2020, 1, 1))  # no due date: never overdue
+    rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
+
+    assert rows[2020]["overdue"] == 1  # partly
+    assert rows[2021]["overdue"] == 3  # still_open, late, partly
+    assert rows[2022]["overdue"] == 3  # still_open, due_new_year, partly
+    assert still_open.due_end < date(2021, 12, 31) <= due_new_year.due_end
+
+
+def random_data(seed, n):
+    rng = random.Random(seed)
+    statuses = list(Status.values)
+    ministry, person = factories.ministry(), factories.person()
+    office = factories.office(ministry=ministry, person=person)
+    theme = factories.theme()
+    for _ in range(n):
+        made = date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365))
+        due = made + timedelta(days=rng.randrange(-10, 900)) if rng.random() < 0.7 else None
+        due = max(due, made) if due else None
+        c = factories.commitment(
+            made_on=made if rng.random() < 0.9 else None,
+            due_end=due,
+            made_by=office,
+            themes=[theme] if rng.random() < 0.5 else [],
+        )
+        m = factories.motion(date=made if rng.random() < 0.9 else None)
+        for subject in (c, m):
+            for _ in range(rng.randrange(5)):
+                day = date(2017, 6, 1) + timedelta(days=rng.randrange((THIS_YEAR - 2016) * 365))
+                factories.status_update(subject, rng.choice(statuses), day)
+
+
+def reference(model, made_field, year):
+    """The naive computation: the model's status_as_of subquery, one query per year."""
+    day = date(year, 12, 31)
+    items = list(model.objects.filter(**{f"{made_field}__lte": day}).status_as_of(day))
+    status = Counter(item.status_as_of or Status.OPEN for item in items)
+    subject = model._meta.model_name
+    fulfilled = (
+        StatusUpdate.objects.filter(
+            **{f"{subject}__isnull": False}, status=Status.FULFILLED, date__year=year
+        )
+        .values(subject)
+        .distinct()
+        .count()
+    )
+    overdue = sum(
+        1
+        for item in items
+        if getattr(item, "due_end", None)
+        and item.due_end < day
+        and (item.status_as_of or Status.OPEN) not in CLOSED_STATUSES
+    )
+    made = model.objects.filter(**{f"{made_field}__year": year}).count()
+    return status, fulfilled, overdue, made
+
+
+def test_yearly_figures_match_the_naive_computation():
+    random_data(seed=7, n=40)
+    for subject, model, field in (
+        (dashboard.COMMITMENTS, Commitment, "made_on"),
+        (dashboard.MOTIONS, Motion, "date"),
+    ):
+        rows, made_rows, undated = dashboard.yearly(subject, THIS_YEAR)
+        first = model.objects.exclude(**{f"{field}__isnull": True}).order_by(field).first()
+        assert rows[0]["year"] == getattr(first, field).year
+        for row in rows:
+            status, fulfilled, overdue, made = reference(model, field, row["year"])
+            assert {s: row["counts"][s] for s in Status} == {s: status[s] for s in Status}
+            assert row["fulfilled"] == fulfilled
+            assert row["made"] == made
+            if subject.due:
+                assert row["overdue"] == overdue
+        for row in made_rows:
+            current = Counter(
+                model.objects.filter(**{f"{field}__year": row["year"]}).values_list(
+                    "status", flat=True
+                )
+            )
+            assert {s: row["counts"][s] for s in Status} == {s: current[s] for s in Status}
+        assert sum(undated.values()) == model.objects.filter(**{f"{field}__isnull": True}).count()
+
+
+def links(html):
+    return [unescape(href) for href in re.findall(r'href="([^"]+)"', html)]
+
+
+def test_links_open_the_filtered_list_that_contains_the_item(client):
+    c = factories.commitment(made_on=date(2020, 3, 1), title="Unieke toezegging")
+    factories.status_update(c, Status.FULFILLED, date(2021, 5, 1))
+    factories.commitment(made_on=date(2021, 3, 1), title="Andere toezegging")
+    response = get_progress(client)
+    html = response.content.decode()
+    hrefs = links(html)
+
+    list_url = reverse("commitments:commitments")
+    # The chart by year made links to exactly the rows it counts.
+    segment = f"{list_url}?year=2020&status=fulfilled"
+    assert segment in hrefs
+    rows = client.get(segment, HTTP_ACCEPT_LANGUAGE="en").context["object_list"]
+    assert [r.title for r in rows] == ["Unieke toezegging"]
+    # The as-of bars link to the items made that year, by their current status.
+    assert f"{list_url}?year=2021&status=open" in hrefs
+    assert f"{list_url}?year=2020&status=open" in hrefs
+    rows = client.get(f"{list_url}?year=2021&status=open").context["object_list"]
+    assert [r.title for r in rows] == ["Andere toezegging"]
+    # Every dashboard link to the list uses the list's own parameters.
+    known = {"status", "ministry", "person", "cabinet", "theme", "year", "overdue"}
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.path == list_url and parts.query:
+            assert set(parse_qs(parts.query)) <= known, href
+
+
+def test_breakdowns_link_to_the_filtered_list(client):
+    ministry = factories.ministry(key="min-vws", name="Volksgezondheid")
+    person = factories.person(key="de-jonge")
+    theme = factories.theme(key="zorg")
+    office = factories.office(ministry=ministry, person=person)
+    c = factories.commitment(made_by=office, themes=[theme], title="Zorgtoezegging")
+    factories.status_update(c, Status.IN_PROGRESS, date(2021, 1, 1))
+    factories.commitment(title="Elders")
+    response = get_progress(client)
+    hrefs = links(response.content.decode())
+    list_url = reverse("commitments:commitments")
+    for param, key in (("ministry", "min-vws"), ("person", "de-jonge"), ("theme", "zorg")):
+        href = f"{list_url}?{param}={key}&status=in_progress"
+        assert href in hrefs
+        rows = client.get(href).context["object_list"]
+        assert [r.title for r in rows] == ["Zorgtoezegging"]
+    breakdowns = {b["id"]: b["rows"] for b in response.context["breakdowns"]}
+    (vws,) = [row for row in breakdowns["by-ministry"] if row["key"] == "min-vws"]
+    assert vws["label"] == "Volksgezondheid"
+    assert vws["total"] == 1
+    assert {cell["status"]: cell["n"] for cell in vws["cells"]}[Status.IN_PROGRESS] == 1
+    (no_theme,) = [row for row in breakdowns["by-theme"] if row["key"] is None]
+    assert no_theme["total"] == 1
+    assert all(cell["href"] is None for cell in no_theme["cells"])
+
+
+def test_charts_are_accessible_svg_with_linked_segments(client):
+    c = factories.commitment(made_on=date(2020, 3, 1))
+    factories.status_update(c, Status.FULFILLED, date(2021, 5, 1))
+    factories.motion(date=date(2020, 1, 1))
+    html = get_progress(client).content.decode()
+    charts = svgs(html)
+    assert len(charts) == 4
+    for svg in charts:
+        assert svg.get("role") == "img"
+        title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+        assert title is not None and title.text.strip()
+        assert desc is not None and "table" in desc.text
+        assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        anchors = svg.findall(f".//{SVG}a")
+        assert anchors
+        for anchor in anchors:
+            assert anchor.get("href").startswith(("/commitments/?", "/motions/?"))
+    assert "<script" not in html
+    first = charts[0]
+    fills = {rect.get("fill") for rect in first.iter(f"{SVG}rect") if rect.get("fill") != "#fff"}
+    assert dashboard.STATUS_COLORS[Status.FULFILLED] in fills
+    css = (dashboard.STATUS_COLORS[Status.FULFILLED], ".status-fulfilled")
+    with open("static/css/site.css") as stylesheet:
+        assert re.search(rf"\{css[1]} {{ background: {css[0]}; }}", stylesheet.read())
+
+
+def test_empty_database_renders(client):
+    response = get_progress(client)
+    assert [row["label"] for row in response.context["commitments"]["as_of"]] == [str(THIS_YEAR)]
+
+
+def make_rows(n):
+    ministry, person, theme = factories.ministry(), factories.person(), factories.theme()
+    office = factories.office(ministry=ministry, person=person)
+    for i in range(n):
+        c = factories.commitment(
+            made_on=date(2019 + i % 4, 5, 1),
+            due_end=date(2021, 1, 1),
+            made_by=office,
+            themes=[theme],
+        )
+        factories.status_update(c, Status.IN_PROGRESS, date(2020, 2, 1))
+        factories.status_update(c, Status.FULFILLED, date(2021 + i % 3, 2, 1))
+        m = factories.motion(date=date(2018 + i % 5, 5, 1), themes=[theme])
+        factories.status_update(m, Status.FULFILLED, date(2022, 1, 1))
+
+
+QUERIES = 10
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, n):
+    make_rows(n)
+    with django_assert_num_queries(QUERIES):
+        response = get_progress(client)
+    assert as_of_row(response, THIS_YEAR)["total"] == n

@@ -1,0 +1,141 @@
+from datetime import date
+
+import pytest
+
+from commitments.models import Status
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    document = factories.source_document(
+        key="brief", text="Inleiding.\nDe minister zegt toe de Kamer\nvoor de zomer te informeren."
+    )
+    vws = factories.ministry(key="vws", name="Ministerie van VWS", abbreviation="VWS")
+    ocw = factories.ministry(key="ocw", name="Ministerie van OCW", abbreviation="OCW")
+    theme = factories.theme(key="arbeid", name="Arbeid")
+    schippers = factories.office(ministry=vws, person=factories.person(key="schippers"))
+    letter = factories.letter(
+        key="brief-2021", title="Voortgangsbrief", text_document=document, signatories=[schippers]
+    )
+    motion = factories.motion(key="motie-a", title="over gelijke kansen", themes=[theme])
+    informed = factories.commitment(
+        key="tz-informeren", title="Kamer informeren", made_by=schippers, motion=motion,
+        made_on=date(2020, 11, 2), due_end=date(2021, 6, 30), themes=[theme],
+        source_document=document, source_passage="De minister zegt toe de Kamer voor de zomer",
+    )  # fmt: skip
+    factories.status_update(
+        informed, Status.FULFILLED, date(2021, 6, 1), evidence_letter=letter,
+        note="<script>alert(1)</script> verzonden",
+    )  # fmt: skip
+    late = factories.commitment(
+        key="tz-laat", title="Nog niet gedaan", made_by=factories.office(ministry=ocw),
+        made_on=date(2019, 5, 1), due_end=date(2020, 1, 1),
+    )  # fmt: skip
+    return {"informed": informed, "late": late, "motion": motion, "letter": letter}
+
+
+def keys(response):
+    return [obj.key for obj in response.context["object_list"]]
+
+
+def test_filter_by_status_and_ministry(client, data):
+    assert keys(client.get("/commitments/", {"status": "fulfilled"})) == ["tz-informeren"]
+    assert keys(client.get("/commitments/", {"ministry": "ocw"})) == ["tz-laat"]
+    assert keys(client.get("/commitments/", {"theme": "arbeid"})) == ["tz-informeren"]
+    assert keys(client.get("/commitments/", {"year": "2019"})) == ["tz-laat"]
+    assert keys(client.get("/commitments/", {"overdue": "true"})) == ["tz-laat"]
+    assert keys(client.get("/commitments/", {"q": "kamer informeren"})) == ["tz-informeren"]
+
+
+def test_list_shows_count_and_csv_link_with_the_filters(client, data):
+    page = client.get("/commitments/", {"ministry": "ocw"}).content.decode()
+    assert "1 overeenkomende rij" in page or "1 matching row" in page
+    assert 'href="/commitments/export.csv?ministry=ocw"' in page
+
+
+def test_invalid_filter_values_give_a_message_not_an_error(client, data):
+    response = client.get("/commitments/", {"year": "abc", "ministry": "nope"})
+    assert response.status_code == 200
+    assert keys(response) == []
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client, data):
+    office = data["late"].made_by
+    for n in range(60):
+        factories.commitment(made_by=office, made_on=date(2019, 1, 1), title=f"c{n}")
+    page = client.get("/commitments/", {"ministry": "ocw"}).content.decode()
+    assert "?ministry=ocw&amp;page=2" in page
+
+
+def test_commitment_detail_has_timeline_source_and_related(client, data):
+    page = client.get("/commitments/tz-informeren/").content.decode()
+    assert "Kamer informeren" in page
+    assert "/letters/brief-2021/" in page  # the letter that reports on it
+    assert "/motions/motie-a/" in page  # the motion it arises from
+    assert "/sources/brief/?cite=commitment:tz-informeren#passage" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_source_page_highlights_the_cited_passage_across_line_breaks(client, data):
+    page = client.get("/sources/brief/", {"cite": "commitment:tz-informeren"}).content.decode()
+    assert '<mark id="passage">De minister zegt toe de Kamer\nvoor de zomer</mark>' in page
+
+
+def test_source_page_rejects_unknown_citations(client, data):
+    assert client.get("/sources/brief/", {"cite": "user:admin"}).status_code == 404
+    assert client.get("/sources/brief/", {"cite": "commitment:tz-laat"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/commitments/", "/motions/", "/letters/", "/ministers/", "/ministers/schippers/",
+     "/motions/motie-a/", "/letters/brief-2021/", "/commitments/tz-laat/"],
+)  # fmt: skip
+def test_pages_render(client, data, url):
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_detail_is_404(client, data):
+    assert client.get("/commitments/bestaat-niet/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [("/commitments/", 6), ("/motions/", 4), ("/letters/", 7), ("/ministers/", 5)],
+)
+def test_list_query_count_does_not_grow_with_rows(
+    client, data, url, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        client.get(url)
+    for n in range(30):
+        factories.commitment(made_by=data["informed"].made_by, title=f"extra {n}")
+        factories.motion()
+        factories.letter(signatories=[data["informed"].made_by])
+        factories.office(ministry=data["informed"].made_by.ministry)
+    with django_assert_num_queries(queries):
+        client.get(url)
+
+
+def test_detail_query_count_does_not_grow_with_updates(client, data, django_assert_num_queries):
+    with django_assert_num_queries(4) as before:
+        client.get("/commitments/tz-informeren/")
+    for n in range(10):
+        factories.status_update(data["informed"], Status.IN_PROGRESS, date(2022, 1, n + 1))
+    with django_assert_num_queries(len(before)):
+        client.get("/commitments/tz-informeren/")
+
+
+def test_english_translation_through_the_language_switch(client, data):
+    dutch = client.get("/commitments/").content.decode()
+    assert 'lang="nl"' in dutch
+    client.post("/i18n/setlang/", {"language": "en", "next": "/commitments/"})
+    english = client.get("/commitments/").content.decode()
+    assert 'lang="en"' in english
+    assert "Download CSV" in english
