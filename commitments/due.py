@@ -96,13 +96,13 @@ ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vi
 RELATIVE_YEARS = {"dit jaar": 0, "volgend jaar": 1, "dit": 0, "deze": 0}
 
 # A word right before a match that changes what the match means.
-_QUALIFIERS_BEFORE = frozenset(
-    "na vanaf sinds sedert tot t/m met tussen rond rondom omstreeks circa ca tegen per van "
-    "voor uiterlijk in op tijdens gedurende loop begin medio midden half eind einde "
-    "eerder later dan en of en/of".split()
+_QUALIFIER_BEFORE = re.compile(
+    r"na|vanaf|sinds|sedert|tot|t/m|met|tussen|rond|rondom|omstreeks|circa|ca|tegen|per|van"
+    r"|voor|uiterlijk|in|op|tijdens|gedurende|loop|begin|medio|midden|half|eind|einde"
+    r"|eerder|later|dan|en|of|en/of"
 )
 # A word right after a match that makes it one of several dates.
-_QUALIFIERS_AFTER = frozenset("of en en/of tot t/m".split())
+_QUALIFIER_AFTER = re.compile(r"of|en|en/of|tot|t/m")
 _PUNCTUATION = ".,;:()[]'\""
 
 _NEGATION = re.compile(r"(?<!\w)(?:niet|geen|nooit)(?!\w)")
@@ -277,11 +277,12 @@ def _is_qualified(text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()].split()
     after = text[match.end() :].split()
     if before and (
-        before[-1].endswith(("-", "/")) or before[-1].strip(_PUNCTUATION) in _QUALIFIERS_BEFORE
+        before[-1].endswith(("-", "/"))
+        or _QUALIFIER_BEFORE.fullmatch(before[-1].strip(_PUNCTUATION))
     ):
         return True
-    return bool(after) and (
-        after[0].startswith(("-", "/")) or after[0].strip(_PUNCTUATION) in _QUALIFIERS_AFTER
+    return bool(after) and bool(
+        after[0].startswith(("-", "/")) or _QUALIFIER_AFTER.fullmatch(after[0].strip(_PUNCTUATION))
     )
 
 

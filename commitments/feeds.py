@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .filters import CommitmentFilter, MotionFilter
@@ -32,8 +33,13 @@ def given(data, names):
     return any(value.strip() for name in names for value in data.getlist(name))
 
 
-def filter_errors(filterset):
-    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
+def filter_errors(*filtersets):
+    """"field: message; ..." for the invalid values, each field once."""
+    errors = {}
+    for filterset in filtersets:
+        for field, messages in filterset.errors.items():
+            errors.setdefault(field, " ".join(messages))
+    return "; ".join(f"{field}: {messages}" for field, messages in errors.items())
 
 
 def filtered_updates(data):
@@ -43,9 +49,9 @@ def filtered_updates(data):
         data.pop(name, None)
     commitments = CommitmentFilter(data)
     motions = MotionFilter(data)
-    errors = [filter_errors(f) for f in (commitments, motions) if not f.is_valid()]
-    if errors:
-        raise BadRequest(_("Invalid filter: %(errors)s") % {"errors": "; ".join(errors)})
+    if not (commitments.is_valid() and motions.is_valid()):
+        errors = filter_errors(commitments, motions)
+        raise BadRequest(_("Invalid filter: %(errors)s") % {"errors": errors})
 
     updates = StatusUpdate.objects.all()
     if not given(data, set(commitments.filters) | set(motions.filters)):
@@ -119,7 +125,7 @@ class StatusUpdateFeed(Feed):
     def item_description(self, item):
         parts = []
         if item.note:
-            parts.append(linebreaks(item.note, autoescape=True))
+            parts.append(mark_safe(linebreaks(item.note, autoescape=True)))  # noqa: S308
         if item.evidence_letter_id:
             parts.append(
                 format_html(

@@ -231,7 +231,8 @@ class Office(Sourced):
         ]
 
     def __str__(self):
-        title = f"{capfirst(self.get_role_display())} ({self.ministry.abbreviation or self.ministry.name})"
+        ministry = self.ministry.abbreviation or self.ministry.name
+        title = f"{capfirst(self.get_role_display())} ({ministry})"
         if self.portfolio:
             title = f"{title}, {self.portfolio}"
         return f"{self.person}, {title}" if self.person_id else title
@@ -320,7 +321,7 @@ class Letter(Sourced):
         related_name="reported_by",
         help_text=_("Earlier letters this one refers back to."),
     )
-    url = models.URLField(_("URL"), blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
 
     objects = LetterQuerySet.as_manager()
     history = HistoricalRecords()
@@ -578,7 +579,7 @@ class StatusUpdate(Sourced):
         blank=True,
         related_name="status_updates",
     )
-    evidence_url = models.URLField(_("evidence URL"), blank=True)
+    evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("corrects"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import models, services
@@ -112,6 +113,10 @@ def load_one(deserialized, report, texts):
         record.text = read_source_text(record)
     else:
         check_passage(record, texts)
+    try:
+        record.clean_fields()
+    except ValidationError as exc:
+        raise SeedError(f"{model._meta.model_name} {record.key}: {exc.message_dict}") from exc
     if record.pk is not None:
         existing = model.objects.get(pk=record.pk)
         if differs(existing, record):

@@ -1,5 +1,6 @@
 """Tests for the due-phrase parser. Pure Python: no database."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,8 +10,11 @@ from hypothesis import strategies as st
 from commitments.due import (
     BUDGET_DEBATE_END,
     MONTHS,
+    ORDINALS,
     RECESS_ENDS,
+    SEASONS,
     SUMMER_END,
+    YEAR_PARTS,
     DueRange,
     parse_due,
 )
@@ -218,10 +222,13 @@ references = st.one_of(st.none(), st.dates())
 years = st.integers(min_value=1900, max_value=2099)
 VOCABULARY = [
     *MONTHS,
-    *"voor vóór uiterlijk in op de het van na tot of en - – / , . q1 q4 q5".split(),
-    *"zomer voorjaar najaar winter zomerreces kerstreces begrotingsbehandeling".split(),
-    *"eerste tweede derde vierde kwartaal helft halfjaar begin medio eind einde".split(),
-    *"dit deze jaar volgend later loop jaarlijks niet 1 15 31 0 1899 2020 2021 2099".split(),
+    *SEASONS,
+    *YEAR_PARTS,
+    *ORDINALS,
+    *RECESS_ENDS,
+    *re.findall(r"\S+", "voor vóór uiterlijk in op de het van na tot of en - – / , . q1 q4 q5"),
+    *re.findall(r"\S+", "winter begrotingsbehandeling kwartaal helft halfjaar dit deze jaar"),
+    *re.findall(r"\S+", "volgend later loop jaarlijks niet 1 15 31 0 1899 2020 2021 2099"),
 ]
 phrases_from_vocabulary = st.lists(st.sampled_from(VOCABULARY), max_size=10).map(" ".join)
 

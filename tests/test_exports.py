@@ -108,7 +108,7 @@ def test_export_query_count_does_not_grow_with_rows(
 ):
     with django_assert_num_queries(queries):
         read_csv(client.get(url))
-    for n in range(20):
+    for _ in range(20):
         factories.commitment(made_by=data["talk"].made_by)
         factories.motion(submitter=data["motion"].submitter)
         factories.letter(signatories=[data["talk"].made_by])
