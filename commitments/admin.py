@@ -1,8 +1,13 @@
 """The researchers' workspace. Status updates are added, never edited: the inline on
 commitments and motions only adds rows, and saves them through services.record_status_update."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -17,11 +22,34 @@ from .models import (
     Office,
     Person,
     SourceDocument,
+    Status,
     StatusUpdate,
     Theme,
 )
 
-SOURCE_FIELDS = ("source_document", "source_passage")
+
+class YearFilter(admin.SimpleListFilter):
+    """Filter by the year of a date field; years come from the data."""
+
+    title = _("year")
+    field = None
+
+    @classmethod
+    def for_field(cls, field):
+        return type(
+            f"{field.title()}YearFilter",
+            (cls,),
+            {"field": field, "parameter_name": f"{field}_year"},
+        )
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates(self.field, "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field}__year": int(self.value())})
+        return queryset
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
@@ -104,7 +132,7 @@ class LetterAdmin(SourcedAdmin):
         "kind",
         "signatories__ministry",
         "signatories__person",
-        ("date", admin.DateFieldListFilter),
+        YearFilter.for_field("date"),
     ]
     list_select_related = ["dossier"]
     search_fields = ["title", "number", "dossier__number", "key", "vergaderjaar"]
@@ -146,9 +174,102 @@ class StatusUpdateInline(admin.StackedInline):
         return False
 
 
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a save over someone else's is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Inside the admin's transaction: lock the row, compare versions.
+            current = (
+                type(self.instance)
+                .objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if current != cleaned.get("expected_version"):
+                raise forms.ValidationError(str(services.StaleEditError(self.instance)))
+        return cleaned
+
+
+class StatusUpdateForm(forms.Form):
+    """One evidence form for the bulk action."""
+
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence_letter = forms.ModelChoiceField(
+        label=_("evidence letter"),
+        queryset=Letter.objects.select_related("dossier"),
+        required=False,
+    )
+    source_passage = forms.CharField(
+        label=_("verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence_url = forms.URLField(label=_("evidence URL"), required=False, max_length=500)
+
+
+@admin.action(description=_("Record status update for the selected items"))
+def record_status_update_action(modeladmin, request, queryset):
+    """Shows one evidence form, then records the same update for every selected item."""
+    if "apply" in request.POST:
+        form = StatusUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                for subject in queryset:
+                    services.record_status_update(subject=subject, researcher=request.user, **data)
+            warning = services.passage_warning(data["evidence_letter"], data["source_passage"])
+            if warning:
+                modeladmin.message_user(request, warning, messages.WARNING)
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "Recorded the status update for %(count)d item.",
+                    "Recorded the status update for %(count)d items.",
+                    len(queryset),
+                )
+                % {"count": len(queryset)},
+                messages.SUCCESS,
+            )
+            return None
+    else:
+        form = StatusUpdateForm()
+    return TemplateResponse(
+        request,
+        "admin/commitments/record_status_update.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Record status update"),
+            "form": form,
+            "queryset": queryset,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 class TrackableAdmin(SourcedAdmin):
+    form = VersionedForm
     inlines = [StatusUpdateInline]
-    readonly_fields = ["status", "status_date"]
+    readonly_fields = ["status", "status_date", "version"]
+    actions = [record_status_update_action]
+
+    def save_model(self, request, obj, form, change):
+        services.save_tracked(
+            obj,
+            expected_version=form.cleaned_data.get("expected_version"),
+            phrase_changed="due_phrase" in form.changed_data,
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusUpdate:
@@ -171,6 +292,9 @@ class TrackableAdmin(SourcedAdmin):
                 researcher=request.user,
             )
             formset.new_objects.append(update)
+            warning = services.passage_warning(update.evidence_letter, update.source_passage)
+            if warning:
+                self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(Motion)
@@ -181,7 +305,7 @@ class MotionAdmin(TrackableAdmin):
         "kind",
         "themes",
         "submitter__party",
-        ("date", admin.DateFieldListFilter),
+        YearFilter.for_field("date"),
     ]
     list_select_related = ["dossier", "submitter"]
     search_fields = [
@@ -206,21 +330,60 @@ class MotionAdmin(TrackableAdmin):
         return obj.kamerstuk
 
 
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("overdue")),
+            ("30", _("due within 30 days")),
+            ("90", _("due within 90 days")),
+            ("365", _("due within 365 days")),
+            ("review", _("due phrase needs review")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "overdue":
+            return queryset.overdue()
+        if value in {"30", "90", "365"}:
+            return queryset.due_within(int(value))
+        if value == "review":
+            return queryset.filter(due_needs_review=True)
+        return queryset
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(TrackableAdmin):
-    list_display = ["title", "made_by", "made_on", "due_phrase", "due_end", "status", "status_date"]
+    list_display = [
+        "title",
+        "made_by",
+        "made_on",
+        "due_phrase",
+        "due_end",
+        "overdue",
+        "status",
+        "status_date",
+    ]
     list_filter = [
+        DueFilter,
         "status",
         "made_by__ministry",
         "made_by__person",
         "made_by__cabinet",
         "themes",
-        ("made_on", admin.DateFieldListFilter),
+        YearFilter.for_field("made_on"),
     ]
     list_select_related = ["made_by__person", "made_by__ministry"]
     search_fields = ["title", "text", "occasion", "due_phrase", "key"]
     autocomplete_fields = ["made_by", "source_letter", "motion", "themes", "source_document"]
+    readonly_fields = [*TrackableAdmin.readonly_fields, "due_needs_review"]
     date_hierarchy = "made_on"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue
 
 
 @admin.register(StatusUpdate)
@@ -228,7 +391,7 @@ class StatusUpdateAdmin(SourcedAdmin):
     """Read-only list of every update; new updates are added on their commitment or motion."""
 
     list_display = ["date", "status", "subject", "evidence_letter", "researcher", "created_at"]
-    list_filter = ["status", ("date", admin.DateFieldListFilter)]
+    list_filter = ["status", YearFilter.for_field("date")]
     list_select_related = ["commitment", "motion", "evidence_letter__dossier", "researcher"]
     search_fields = ["note", "source_passage", "commitment__title", "motion__title", "key"]
     autocomplete_fields = ["corrects"]

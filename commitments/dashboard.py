@@ -6,13 +6,15 @@ only items made on or before that day count. The yearly figures take a fixed num
 queries however many rows there are, and the database does the heavy lifting:
 
 1. One window query per subject type over the status updates. Each update gets a year
-   bucket (its year, but never before the year the item was made) and, with ``LEAD``,
-   the bucket of the item's next update. The last update of a bucket decides the item's
-   status from that year until the year of its next update; the query returns those
-   intervals counted per (bucket, next bucket, status[, due year]), a handful of rows.
-2. One grouped query per subject type over the items themselves: per (year made, year of
-   the first update[, due year], current status). It gives the "open before the first
-   update" intervals, the counts made per year and the chart by year made.
+   bucket (its year, but never before the year the item was made) and, with ``LEAD`` and
+   ``FIRST_VALUE``, the bucket of the item's next update and of its first one. The last
+   update of a bucket decides the item's status from that year until the year of its next
+   update; the query returns those intervals counted per (bucket, next bucket, status,
+   due year, first bucket or not): a few hundred rows at most, however many updates.
+2. One grouped query per subject type over the items themselves: per (year made, due
+   year, current status). Each item counts as open from the year it was made; its first
+   bucket (from 1.) ends that. It also gives the counts made per year and the chart of
+   current status by year made.
 3. One grouped query per subject type for the updates to "fulfilled" per year.
 
 Python then expands the few grouped rows over the years. The breakdowns by ministry,
@@ -23,8 +25,8 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When, Window
-from django.db.models.functions import ExtractYear, Greatest, Lead
+from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models.functions import ExtractYear, FirstValue, Greatest, Lead
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,72 +83,63 @@ def as_int(value):
 
 
 def status_intervals(subject):
-    """Rows (from_year, until_year or None, status, due_year or None, count): ``count``
+    """Rows (from_year, until_year or None, status, due_year or None, first, count): ``count``
     items had ``status`` at the end of each year from ``from_year`` until (not including)
-    ``until_year``. One query."""
+    ``until_year``; ``first`` when ``from_year`` is the year of the items' first update,
+    which ends their time as "open". One query."""
     fk = subject.name
     made = f"{fk}__{subject.made_field}"
+    # An item's buckets rise with the date of its updates, so ordering by date keeps them
+    # in order and lets the database read the (subject, date) index in order.
+    window = {
+        "partition_by": [F(f"{fk}_id")],
+        "order_by": [F("date").asc(), F("created_at").asc(), F("pk").asc()],
+    }
     updates = (
         StatusUpdate.objects.filter(**{f"{made}__isnull": False})
         .annotate(bucket=Greatest(ExtractYear("date"), ExtractYear(made)))
         .annotate(
-            next_bucket=Window(
-                Lead("bucket"),
-                partition_by=[F(f"{fk}_id")],
-                order_by=[F("bucket").asc(), F("date").asc(), F("created_at").asc(), F("pk").asc()],
-            ),
+            next_bucket=Window(Lead("bucket"), **window),
+            first_bucket=Window(FirstValue("bucket"), **window),
             due_year=due_year(f"{fk}__due_end") if subject.due else Value(None, IntegerField()),
         )
         .order_by()
-        .values("bucket", "next_bucket", "status", "due_year")
+        .values("bucket", "next_bucket", "first_bucket", "status", "due_year")
     )
     # The ORM cannot group over a window function, so the grouping wraps its SQL.
     # Only an item's last update in a bucket is followed by another bucket (or none).
     inner, params = updates.query.sql_with_params()
     connection = connections[updates.db]
-    q = connection.ops.quote_name
-    bucket, next_bucket, status, due = (
-        q(c) for c in ("bucket", "next_bucket", "status", "due_year")
+    bucket, next_bucket, first_bucket, status, due = (
+        connection.ops.quote_name(c)
+        for c in ("bucket", "next_bucket", "first_bucket", "status", "due_year")
     )
+    first = f"CASE WHEN {first_bucket} = {bucket} THEN 1 ELSE 0 END"
     sql = (
-        f"SELECT {bucket}, {next_bucket}, {status}, {due}, COUNT(*) FROM ({inner}) updates "
+        f"SELECT {bucket}, {next_bucket}, {status}, {due}, {first}, COUNT(*) "
+        f"FROM ({inner}) updates "
         f"WHERE {next_bucket} IS NULL OR {next_bucket} <> {bucket} "
-        f"GROUP BY {bucket}, {next_bucket}, {status}, {due}"
+        f"GROUP BY {bucket}, {next_bucket}, {status}, {due}, {first}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(int(b), as_int(n), s, as_int(d), int(c)) for b, n, s, d, c in rows]
+    return [(int(b), as_int(n), s, as_int(d), bool(f), int(c)) for b, n, s, d, f, c in rows]
 
 
 def item_groups(subject):
-    """Rows (made_year or None, first_update_year or None, due_year or None, current status,
-    count) over all items. One query."""
-    first_update = (
-        StatusUpdate.objects.filter(**{subject.name: OuterRef("pk")})
-        .order_by("date")
-        .values("date")[:1]
-    )
+    """Rows (made_year or None, due_year or None, current status, count) over all items.
+    One query."""
     rows = (
         subject.model.objects.annotate(
             made_year=ExtractYear(subject.made_field),
-            first_year=ExtractYear(Subquery(first_update)),
             due_year=due_year("due_end") if subject.due else Value(None, IntegerField()),
         )
         .order_by()
-        .values("made_year", "first_year", "due_year", "status")
+        .values("made_year", "due_year", "status")
         .annotate(n=Count("pk"))
     )
-    return [
-        (
-            as_int(r["made_year"]),
-            as_int(r["first_year"]),
-            as_int(r["due_year"]),
-            r["status"],
-            r["n"],
-        )
-        for r in rows
-    ]
+    return [(as_int(r["made_year"]), as_int(r["due_year"]), r["status"], r["n"]) for r in rows]
 
 
 def fulfilled_per_year(subject):
@@ -167,7 +160,7 @@ def yearly(subject, current_year):
     intervals = status_intervals(subject)
     fulfilled = fulfilled_per_year(subject)
 
-    made_years = [made for made, *_rest in groups if made is not None]
+    made_years = [group[0] for group in groups if group[0] is not None]
     first = min(made_years, default=current_year)
     years = list(range(min(first, current_year), current_year + 1))
 
@@ -184,17 +177,18 @@ def yearly(subject, current_year):
                 overdue[year] += n
 
     never = current_year + 1
-    for made_year, first_year, due, status, n in groups:
+    for made_year, due, status, n in groups:
         if made_year is None:
             undated[status] += n
             continue
         current[made_year][status] += n
         if made_year in made:
             made[made_year] += n
-        open_until = max(first_year, made_year) if first_year is not None else never
-        spread(Status.OPEN, made_year, open_until, due, n)
-    for start, stop, status, due, n in intervals:
+        spread(Status.OPEN, made_year, never, due, n)  # open until the first update...
+    for start, stop, status, due, first, n in intervals:
         spread(status, start, never if stop is None else stop, due, n)
+        if first:
+            spread(Status.OPEN, start, never, due, -n)  # ...which ends that here
 
     rows = []
     for year in years:

@@ -34,7 +34,7 @@ def given(data, names):
 
 
 def filter_errors(*filtersets):
-    """"field: message; ..." for the invalid values, each field once."""
+    """ "field: message; ..." for the invalid values, each field once."""
     errors = {}
     for filterset in filtersets:
         for field, messages in filterset.errors.items():

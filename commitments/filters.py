@@ -1,14 +1,11 @@
 """One FilterSet per list. The list page, its CSV export and the dashboard links all use
 the same FilterSet, so one query string means the same rows everywhere."""
 
-from datetime import date
-
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    CLOSED_STATUSES,
     Cabinet,
     Commitment,
     Letter,
@@ -19,6 +16,7 @@ from .models import (
     Person,
     Status,
     Theme,
+    overdue_condition,
 )
 
 
@@ -88,7 +86,7 @@ class CommitmentFilter(filters.FilterSet):
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(due_end__lt=date.today()) & ~Q(status__in=CLOSED_STATUSES)
+        overdue = overdue_condition()
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -6,7 +6,7 @@ Records cite the verbatim passage of the source document they were taken from.
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -479,15 +479,27 @@ class Motion(Trackable):
         return f"{text} c.s." if self.has_unnamed_co_submitters else text
 
 
+def overdue_condition(today=None):
+    """A commitment is overdue when its due range ended before today and it is not closed."""
+    return Q(due_end__lt=today or date.today()) & ~Q(status__in=CLOSED_STATUSES)
+
+
 class CommitmentQuerySet(TrackableQuerySet):
     def for_list(self):
         return self.select_related(
             "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
         )
 
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
     def overdue(self, today=None):
+        return self.filter(overdue_condition(today))
+
+    def due_within(self, days, today=None):
+        """Not closed, and the due range ends between ``today`` and ``days`` from now."""
         today = today or date.today()
-        return self.filter(due_end__lt=today).exclude(status__in=CLOSED_STATUSES)
+        return self.open().filter(due_end__gte=today, due_end__lte=today + timedelta(days=days))
 
 
 class Commitment(Trackable):
@@ -516,6 +528,11 @@ class Commitment(Trackable):
     due_phrase = models.CharField(_("due"), max_length=200, blank=True)
     due_start = models.DateField(_("due from"), null=True, blank=True)
     due_end = models.DateField(_("due by"), null=True, blank=True)
+    due_needs_review = models.BooleanField(
+        _("due phrase needs review"),
+        default=False,
+        help_text=_("The due phrase could not be read as dates; enter the range by hand."),
+    )
     motion = models.ForeignKey(
         Motion,
         verbose_name=_("motion"),
@@ -545,6 +562,7 @@ class Commitment(Trackable):
 
     @property
     def is_overdue(self):
+        """The Python twin of ``overdue_condition``, for a record already loaded."""
         return bool(self.due_end and self.due_end < date.today() and not self.is_closed)
 
 

@@ -7,7 +7,6 @@ field by field and left alone either way: "unchanged" when it matches the fixtur
 ``services.record_status_update``, the one write path for statuses.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import models, services
-
-WHITESPACE = re.compile(r"\s+")
+from .text import normalise
 
 # Fields that are derived or kept by the application, never compared with the fixture.
 DERIVED_FIELDS = {"id", "status", "status_date", "version", "created_at", "researcher"}
-
-
-def normalise(text):
-    """Collapse whitespace, so a passage matches across the line breaks of the source."""
-    return WHITESPACE.sub(" ", text).strip()
 
 
 class SeedError(Exception):
@@ -113,6 +106,8 @@ def load_one(deserialized, report, texts):
         record.text = read_source_text(record)
     else:
         check_passage(record, texts)
+    if isinstance(record, models.Commitment):
+        services.derive_due_range(record)
     try:
         record.clean_fields()
     except ValidationError as exc:
@@ -134,7 +129,10 @@ def load_one(deserialized, report, texts):
             },
         )
     else:
-        record.save()
+        if isinstance(record, models.Commitment | models.Motion):
+            services.save_tracked(record)
+        else:
+            record.save()
         for field_name, values in (deserialized.m2m_data or {}).items():
             getattr(record, field_name).set(values)
     report.created[str(name)] += 1

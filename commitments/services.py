@@ -1,14 +1,88 @@
-"""Writes that touch more than one row. Every status change goes through here."""
+"""Writes that touch more than one row, or that must not be lost. Every entry point (admin
+form, admin inline, admin bulk action, management commands, seed) calls these."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .due import parse_due
 from .models import Commitment, Motion, Status, StatusUpdate
+from .text import normalise
 
 
 class StaleEditError(Exception):
-    """The record changed since the editor loaded it."""
+    """The record changed since the editor loaded it; saving would overwrite that change."""
+
+    def __init__(self, record):
+        self.record = record
+        super().__init__(
+            _(
+                "This %(model)s was changed by someone else since you opened it. "
+                "Your changes were not saved: reload the page, check the other changes "
+                "and make yours again."
+            )
+            % {"model": record._meta.verbose_name}
+        )
+
+
+def derive_due_range(commitment, *, phrase_changed=False):
+    """Fill the due range from the due phrase, unless a researcher entered it by hand.
+
+    A phrase that cannot be read with certainty is kept as text and flagged for review;
+    it is never guessed. Relative phrases ("later dit jaar") count from the date the
+    commitment was made, else from its source letter's date."""
+    if phrase_changed:
+        commitment.due_start = commitment.due_end = None
+    if commitment.due_start or commitment.due_end or not commitment.due_phrase.strip():
+        commitment.due_needs_review = False
+        return commitment
+    reference = commitment.made_on
+    if reference is None and commitment.source_letter_id:
+        reference = commitment.source_letter.date
+    parsed = parse_due(commitment.due_phrase, reference=reference)
+    if parsed is None:
+        commitment.due_needs_review = True
+    else:
+        commitment.due_start, commitment.due_end = parsed.start, parsed.end
+        commitment.due_needs_review = False
+    return commitment
+
+
+@transaction.atomic
+def save_tracked(record, *, expected_version=None, phrase_changed=False):
+    """Save a commitment or motion. An existing record is saved only if its version is
+    still ``expected_version`` (optimistic locking): the conditional UPDATE takes the row
+    lock, so of two concurrent saves from the same version exactly one wins."""
+    if isinstance(record, Commitment):
+        derive_due_range(record, phrase_changed=phrase_changed)
+    record.full_clean(exclude=["key"] if record.pk else None, validate_unique=False)
+    if record.pk is None:
+        record.save()
+        return record
+    if expected_version is None:
+        raise ValueError("expected_version is required to change an existing record")
+    bumped = (
+        type(record)
+        .objects.filter(pk=record.pk, version=expected_version)
+        .update(version=F("version") + 1)
+    )
+    if not bumped:
+        raise StaleEditError(record)
+    record.version = expected_version + 1
+    record.save()
+    return record
+
+
+def passage_warning(letter, passage):
+    """A warning when the passage is not in the cited letter's own text, else None."""
+    if not letter or not passage.strip() or not letter.text_document_id:
+        return None
+    if normalise(passage) in normalise(letter.text_document.text):
+        return None
+    return _("The passage was not found in the text of %(letter)s. Check the quotation.") % {
+        "letter": letter
+    }
 
 
 @transaction.atomic
@@ -27,7 +101,8 @@ def record_status_update(
     key=None,
 ):
     """Add a status update to a commitment or motion and bring its current status in
-    step with the latest update. Earlier updates are never changed."""
+    step with the latest update. Earlier updates are never changed: a correction is a
+    new update that points at the one it corrects."""
     if not isinstance(subject, (Commitment, Motion)):
         raise TypeError("subject must be a commitment or a motion")
     if status not in Status.values:

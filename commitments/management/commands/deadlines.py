@@ -1,0 +1,49 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from commitments.models import Commitment
+
+
+class Command(BaseCommand):
+    help = (
+        "List overdue commitments and those due soon. Exits with status 1 when anything "
+        "is overdue, so it can run from cron and alert."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=90, help="Window for 'due soon' (default 90)."
+        )
+        parser.add_argument("--today", type=date.fromisoformat, help="Reference date (ISO).")
+
+    def handle(self, *args, days, today, **options):
+        if days < 0:
+            raise CommandError("--days must be zero or more.")
+        today = today or date.today()
+        commitments = Commitment.objects.for_list().order_by("due_end", "title")
+        overdue = list(commitments.overdue(today))
+        soon = list(commitments.due_within(days, today))
+        review = commitments.filter(due_needs_review=True).open().count()
+
+        self.stdout.write(f"Overdue on {today.isoformat()}: {len(overdue)}")
+        for c in overdue:
+            self.stdout.write(self.line(c, today))
+        self.stdout.write(f"Due within {days} days: {len(soon)}")
+        for c in soon:
+            self.stdout.write(self.line(c, today))
+        if review:
+            self.stdout.write(
+                f"Open commitments whose due phrase needs a researcher's review: {review}"
+            )
+        if overdue:
+            raise SystemExit(1)
+
+    def line(self, commitment, today):
+        days = (commitment.due_end - today).days
+        when = f"{-days} days overdue" if days < 0 else f"due in {days} days"
+        made_by = commitment.made_by or "-"
+        return (
+            f"  {commitment.due_end.isoformat()}  {when:>18}  {commitment.status:<19} "
+            f"{commitment.key}  {commitment.title} ({made_by})"
+        )

@@ -1,0 +1,307 @@
+"""The researcher workflow: one write path for statuses, due ranges, deadlines, editing
+without lost updates, and clear errors for bad input."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from commitments import services
+from commitments.models import Commitment, Status, StatusUpdate
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj):
+    return reverse(f"admin:commitments_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def commitment_form(commitment, **changes):
+    data = {
+        "key": commitment.key,
+        "title": commitment.title,
+        "text": commitment.text,
+        "made_by": commitment.made_by_id or "",
+        "made_on": commitment.made_on.isoformat() if commitment.made_on else "",
+        "due_phrase": commitment.due_phrase,
+        "due_start": commitment.due_start.isoformat() if commitment.due_start else "",
+        "due_end": commitment.due_end.isoformat() if commitment.due_end else "",
+        "occasion": commitment.occasion,
+        "expected_version": commitment.version,
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+# Due phrases -----------------------------------------------------------------------------
+
+
+def test_due_phrase_is_read_into_a_range_when_saved():
+    commitment = services.save_tracked(
+        Commitment(
+            key="tz-q1", title="t", text="t", made_on=date(2020, 11, 2),
+            due_phrase="in het eerste kwartaal van 2021",
+        )
+    )  # fmt: skip
+    assert (commitment.due_start, commitment.due_end) == (date(2021, 1, 1), date(2021, 3, 31))
+    assert not commitment.due_needs_review
+
+
+def test_relative_due_phrase_counts_from_the_date_made():
+    commitment = services.save_tracked(
+        Commitment(
+            key="tz-later", title="t", text="t", made_on=date(2020, 6, 1),
+            due_phrase="later dit jaar",
+        )
+    )  # fmt: skip
+    assert (commitment.due_start, commitment.due_end) == (date(2020, 6, 1), date(2020, 12, 31))
+
+
+def test_unreadable_due_phrase_is_kept_and_flagged_not_guessed():
+    commitment = services.save_tracked(
+        Commitment(key="tz-vaag", title="t", text="t", due_phrase="zo spoedig mogelijk")
+    )
+    assert commitment.due_phrase == "zo spoedig mogelijk"
+    assert (commitment.due_start, commitment.due_end) == (None, None)
+    assert commitment.due_needs_review
+
+
+def test_a_range_entered_by_hand_wins_over_the_phrase():
+    commitment = services.save_tracked(
+        Commitment(
+            key="tz-hand", title="t", text="t", due_phrase="tijdens het bezoek aan Sotsji",
+            due_start=date(2014, 2, 7), due_end=date(2014, 2, 23),
+        )
+    )  # fmt: skip
+    assert commitment.due_end == date(2014, 2, 23) and not commitment.due_needs_review
+
+
+def test_changing_the_phrase_in_the_admin_rereads_the_range(admin_client):
+    commitment = factories.commitment(
+        due_phrase="in 2021", due_start=date(2021, 1, 1), due_end=date(2021, 12, 31)
+    )
+    response = admin_client.post(
+        change_url(commitment),
+        commitment_form(commitment, due_phrase="in de tweede helft van 2022"),
+    )
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.due_start, commitment.due_end) == (date(2022, 7, 1), date(2022, 12, 31))
+
+
+# Overdue and deadlines ------------------------------------------------------------------
+
+
+@pytest.fixture
+def deadlines():
+    today = date.today()
+    late = factories.commitment(key="tz-late", title="Te laat", due_end=today - timedelta(days=3))
+    soon = factories.commitment(
+        key="tz-soon", title="Binnenkort", due_end=today + timedelta(days=20)
+    )
+    later = factories.commitment(key="tz-later", due_end=today + timedelta(days=200))
+    done = factories.commitment(key="tz-done", due_end=today - timedelta(days=3))
+    factories.status_update(done, Status.FULFILLED, today - timedelta(days=10))
+    return late, soon, later, done
+
+
+def test_admin_marks_and_filters_overdue_and_due_soon(admin_client, deadlines):
+    url = reverse("admin:commitments_commitment_changelist")
+
+    def keys(**params):
+        return {c.key for c in admin_client.get(url, params).context["cl"].result_list}
+
+    assert keys(due="overdue") == {"tz-late"}
+    assert keys(due="30") == {"tz-soon"}
+    assert keys(due="365") == {"tz-soon", "tz-later"}
+    page = admin_client.get(url).content.decode()
+    assert "icon-yes.svg" in page  # the overdue column marks tz-late
+
+
+def test_deadlines_command_lists_and_exits_nonzero_when_overdue(deadlines):
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("deadlines", "--days", "30", stdout=out)
+    assert exit_info.value.code == 1
+    text = out.getvalue()
+    assert "Overdue on" in text and "tz-late" in text and "3 days overdue" in text
+    assert "tz-soon" in text and "tz-later" not in text and "tz-done" not in text
+
+
+def test_deadlines_command_exits_zero_when_nothing_is_overdue():
+    factories.commitment(due_end=date.today() + timedelta(days=5))
+    out = StringIO()
+    call_command("deadlines", stdout=out)
+    assert "Overdue on" in out.getvalue() and "Due within 90 days: 1" in out.getvalue()
+
+
+# Status changes through every entry point -------------------------------------------------
+
+
+def test_bulk_action_records_one_update_per_item_with_the_researcher(researcher_client, researcher):
+    first, second, untouched = (
+        factories.commitment(),
+        factories.commitment(),
+        factories.commitment(),
+    )
+    letter = factories.letter()
+    url = reverse("admin:commitments_commitment_changelist")
+    selection = {"action": "record_status_update_action", "_selected_action": [first.pk, second.pk]}
+    form_page = researcher_client.post(url, selection)
+    assert form_page.status_code == 200 and "evidence_letter" in form_page.content.decode()
+    response = researcher_client.post(
+        url,
+        {
+            **selection, "apply": "1", "date": "2022-03-01", "status": "fulfilled",
+            "note": "Zie brief", "evidence_letter": letter.pk, "source_passage": "",
+            "evidence_url": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    updates = StatusUpdate.objects.order_by("commitment__key")
+    assert [(u.commitment, u.researcher, u.evidence_letter) for u in updates] == [
+        (first, researcher, letter),
+        (second, researcher, letter),
+    ]
+    untouched.refresh_from_db()
+    assert untouched.status == Status.OPEN
+
+
+def test_bulk_action_with_a_bad_date_saves_nothing(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        reverse("admin:commitments_commitment_changelist"),
+        {
+            "action": "record_status_update_action", "_selected_action": [commitment.pk],
+            "apply": "1", "date": "31-02-2022", "status": "fulfilled",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+def test_record_status_command(researcher):
+    commitment = factories.commitment(key="tz-cmd")
+    letter = factories.letter(key="kst-1")
+    out = StringIO()
+    call_command(
+        "record_status", "--commitment", "tz-cmd", "--status", "in_progress",
+        "--date", "2021-05-01", "--letter", "kst-1", "--user", researcher.username,
+        stdout=out,
+    )  # fmt: skip
+    update = StatusUpdate.objects.get()
+    assert (update.researcher, update.evidence_letter, update.status) == (
+        researcher, letter, Status.IN_PROGRESS,
+    )  # fmt: skip
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2021-13-01", "--status", "open"], "is not a date"),
+        (["--date", "2021-01-01", "--status", "done"], "invalid choice"),
+        (["--date", "2021-01-01", "--status", "open", "--letter", "nope"], "No letter"),
+    ],
+)
+def test_record_status_command_rejects_bad_input(researcher, args, message):
+    factories.commitment(key="tz-cmd")
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "record_status", "--commitment", "tz-cmd", "--user", researcher.username, *args
+        )
+    assert not StatusUpdate.objects.exists()
+
+
+def test_passage_not_in_the_letter_text_gives_a_warning(researcher_client):
+    document = factories.source_document(text="Wij zeggen toe de Kamer te informeren.")
+    letter = factories.letter(text_document=document)
+    assert services.passage_warning(letter, "Wij zeggen toe de Kamer\nte informeren.") is None
+    assert services.passage_warning(letter, "Dit staat er niet.") is not None
+    assert services.passage_warning(factories.letter(), "Dit staat er niet.") is None
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        change_url(commitment),
+        {
+            **commitment_form(commitment),
+            "updates-TOTAL_FORMS": "1",
+            "updates-0-date": "2021-04-01", "updates-0-status": "fulfilled",
+            "updates-0-evidence_letter": letter.pk,
+            "updates-0-source_passage": "Dit staat er niet.",
+        },
+        follow=True,
+    )  # fmt: skip
+    assert "passage" in response.content.decode().lower()
+    assert [m.level_tag for m in response.context["messages"]].count("warning") == 1
+    assert StatusUpdate.objects.count() == 1  # a warning, not a refusal
+
+
+def test_very_long_text_is_refused_with_a_clear_error_and_nothing_saved():
+    with pytest.raises(ValidationError) as error:
+        services.save_tracked(Commitment(key="tz-long", title="x" * 301, text="t"))
+    assert "title" in error.value.message_dict
+    assert not Commitment.objects.exists()
+
+
+def test_very_long_notes_are_kept_whole():
+    commitment = factories.commitment()
+    note = "lang " * 20_000
+    update = factories.status_update(commitment, Status.OPEN, date(2021, 1, 1), note=note)
+    assert StatusUpdate.objects.get(pk=update.pk).note == note
+
+
+# Optimistic locking ---------------------------------------------------------------------
+
+
+def test_second_save_from_the_same_version_is_refused_in_the_admin(admin_client):
+    commitment = factories.commitment(title="Origineel")
+    loaded = commitment_form(commitment)  # both editors loaded version 1
+    first = admin_client.post(change_url(commitment), {**loaded, "title": "Eerste editie"})
+    assert first.status_code == 302
+    second = admin_client.post(change_url(commitment), {**loaded, "title": "Tweede editie"})
+    assert second.status_code == 200
+    assert "changed by someone else" in second.content.decode() or "gewijzigd" in (
+        second.content.decode()
+    )
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.version) == ("Eerste editie", 2)
+
+
+def test_service_refuses_a_stale_save():
+    commitment = factories.commitment()
+    stale = Commitment.objects.get(pk=commitment.pk)
+    commitment.title = "A"
+    services.save_tracked(commitment, expected_version=1)
+    stale.title = "B"
+    with pytest.raises(services.StaleEditError):
+        services.save_tracked(stale, expected_version=1)
+    assert Commitment.objects.get().title == "A"
+
+
+def test_html_in_notes_is_shown_escaped(client):
+    commitment = factories.commitment(key="tz-html")
+    factories.status_update(
+        commitment, Status.OPEN, date(2021, 1, 1), note='<img src=x onerror="alert(1)">'
+    )
+    page = client.get("/commitments/tz-html/").content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_sql_looking_search_is_just_text(client):
+    factories.commitment(title="Robert'); DROP TABLE commitments_commitment;--")
+    response = client.get("/commitments/", {"q": "'); DROP TABLE commitments_commitment;--"})
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 1
+    assert Commitment.objects.count() == 1
