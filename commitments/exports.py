@@ -8,6 +8,7 @@ from itertools import chain
 
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from .filters import CommitmentFilter, LetterFilter, MotionFilter
 from .models import Commitment, Letter, Motion
@@ -74,6 +75,7 @@ def commitment_row(c, request):
     ]
 
 
+@require_GET
 def export_commitments(request):
     rows, error = filtered(CommitmentFilter, request, Commitment.objects.for_list())
     if error:
@@ -107,6 +109,7 @@ def motion_row(m, request):
     ]
 
 
+@require_GET
 def export_motions(request):
     rows, error = filtered(MotionFilter, request, Motion.objects.for_list())
     if error:
@@ -137,6 +140,7 @@ def letter_row(letter, request):
     ]
 
 
+@require_GET
 def export_letters(request):
     rows, error = filtered(LetterFilter, request, Letter.objects.for_list())
     if error:

@@ -45,6 +45,12 @@ class ListPage(FilterView):
     paginate_by = PAGE_SIZE
     export_url_name = None
 
+    def paginate_queryset(self, queryset, page_size):
+        """Out-of-range or malformed page numbers show the nearest page, not a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_url_name"] = self.export_url_name

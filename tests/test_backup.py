@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def dump(directory):
-    call_command("export_all", str(directory), verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("export_all", str(directory), verbosity=0, stdout=StringIO())
     return {
         name: json.loads((directory / name).read_text())
         for name in ("auth.json", "commitments.json", "manifest.json")
@@ -20,7 +21,7 @@ def dump(directory):
 
 
 def test_export_wipe_import_round_trip(tmp_path):
-    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("seed", verbosity=0, stdout=StringIO())
     editor = User.objects.create_user("onderzoeker", is_staff=True)
     commitment = Commitment.objects.order_by("key").first()
     commitment.title = "Bewerkt"
@@ -33,7 +34,7 @@ def test_export_wipe_import_round_trip(tmp_path):
 
     call_command("flush", interactive=False, verbosity=0)
     assert not Commitment.objects.exists()
-    call_command("import_all", str(tmp_path / "one"), verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("import_all", str(tmp_path / "one"), verbosity=0, stdout=StringIO())
 
     after = dump(tmp_path / "two")
     assert after == before
@@ -44,7 +45,7 @@ def test_export_wipe_import_round_trip(tmp_path):
 
 
 def test_import_refuses_a_database_that_is_not_empty(tmp_path):
-    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("seed", verbosity=0, stdout=StringIO())
     dump(tmp_path)
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_all", str(tmp_path), verbosity=0)

@@ -1,0 +1,113 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
+
+from . import factories
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SECRET_KEY="k" * 20 + "-Xq9!vT2#pL8@wZ4$rN6^bY1&cM3*hJ5%gF7",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_fails_with_a_clear_message():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_pages_send_a_csp_without_inline_scripts(client):
+    factories.commitment(key="tz-csp")
+    for url in ["/", "/commitments/", "/commitments/tz-csp/", "/letters/", "/ministers/"]:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
+        assert inline == [], url
+
+
+def test_public_pages_are_read_only(client):
+    factories.commitment(key="tz-ro")
+    assert client.post("/commitments/").status_code == 405
+    assert client.post("/commitments/tz-ro/").status_code == 405
+    assert client.post("/commitments/export.csv").status_code == 405
+
+
+def test_login_is_throttled_after_repeated_failures(client):
+    User.objects.create_superuser("beheer", password="juist-wachtwoord-123")
+    statuses = [
+        client.post(
+            "/admin/login/", {"username": "beheer", "password": "fout"}, REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = client.post(
+        "/admin/login/",
+        {"username": "beheer", "password": "juist-wachtwoord-123"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+LISTS = [
+    ("/commitments/", CommitmentFilter),
+    ("/commitments/export.csv", CommitmentFilter),
+    ("/motions/", MotionFilter),
+    ("/motions/export.csv", MotionFilter),
+    ("/letters/", LetterFilter),
+    ("/letters/export.csv", LetterFilter),
+    ("/ministers/", PersonFilter),
+]
+ANY_TEXT = st.text(max_size=40)
+SQLISH = st.sampled_from(["' OR 1=1 --", "1; DROP TABLE x", "%", "_", "\\", "\x00", "𝔘", "-1"])
+
+
+@pytest.mark.parametrize(("url", "filterset"), LISTS, ids=[u for u, _f in LISTS])
+def test_any_query_string_gives_200_or_400(client, url, filterset):
+    factories.commitment(themes=[factories.theme()])
+    factories.letter(signatories=[factories.office()])
+    factories.motion()
+    names = [*filterset.base_filters, "page", "order"]
+
+    @hypothesis_settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(st.dictionaries(st.sampled_from(names) | ANY_TEXT, ANY_TEXT | SQLISH, max_size=4))
+    def check(params):
+        response = client.get(url, params)
+        assert response.status_code in (200, 400), (params, response.status_code)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    check()
