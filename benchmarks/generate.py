@@ -389,7 +389,7 @@ class Writer:
                 for row in rows:
                     copy.write_row(row + suffix if suffix else row)
                     count += 1
-                    if total and count % step == 0:
+                    if total and count % step == 0 and count < total:
                         self.report(label, count, total, started)
         else:
             q = self.connection.ops.quote_name
@@ -930,7 +930,11 @@ def clear(connection, progress):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             tables = ", ".join(q(m._meta.db_table) for m in models)
+            # TRUNCATE refuses tables with pending deferred FK checks (earlier writes in
+            # the same transaction): run those checks first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             # Through tables and the referencing tables first; FKs are checked at commit.
             for model in sorted(models, key=lambda m: not m._meta.auto_created):

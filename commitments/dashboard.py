@@ -24,17 +24,22 @@ person and theme take one grouped query each.
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.apps import apps
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Max, Value, When, Window
 from django.db.models.functions import ExtractYear, FirstValue, Greatest, Lead
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate
 
 STATUSES = list(Status)
+# A day at most: the key also changes with the data and the date.
+CACHE_SECONDS = 60 * 60 * 24
 CLOSED = {str(s) for s in CLOSED_STATUSES}
 
 # The backgrounds of the .status-* classes in static/css/site.css; keep them in step.
@@ -115,8 +120,9 @@ def status_intervals(subject):
         for c in ("bucket", "next_bucket", "first_bucket", "status", "due_year")
     )
     first = f"CASE WHEN {first_bucket} = {bucket} THEN 1 ELSE 0 END"
+    # Only quoted constant names and the ORM's own SQL go in; values stay in ``params``.
     sql = (
-        f"SELECT {bucket}, {next_bucket}, {status}, {due}, {first}, COUNT(*) "
+        f"SELECT {bucket}, {next_bucket}, {status}, {due}, {first}, COUNT(*) "  # noqa: S608
         f"FROM ({inner}) updates "
         f"WHERE {next_bucket} IS NULL OR {next_bucket} <> {bucket} "
         f"GROUP BY {bucket}, {next_bucket}, {status}, {due}, {first}"
@@ -222,23 +228,24 @@ def status_cells(subject, counts, **params):
 
 
 def yearly_table(subject, rows):
-    """Rows of the as-of table. The links open the list of items made in that year, which
-    shows their current status."""
+    """Rows of the as-of table. Every link opens exactly the items counted: the list's
+    ``as_of`` filter looks back to 31 December of that year."""
     table = []
     for row in rows:
         year = row["year"]
+        year_end = f"{year}-12-31"
         table.append(
             {
                 "label": str(year),
-                "cells": status_cells(subject, row["counts"], year=year),
+                "cells": status_cells(subject, row["counts"], as_of=year_end),
                 "total": row["total"],
-                "total_href": subject.list_url(year=year),
+                "total_href": subject.list_url(as_of=year_end),
                 "made": row["made"],
                 "made_href": subject.list_url(year=year),
                 "fulfilled": row["fulfilled"],
-                "fulfilled_href": subject.list_url(year=year, status=Status.FULFILLED.value),
+                "fulfilled_href": subject.list_url(fulfilled_year=year),
                 "overdue": row["overdue"],
-                "overdue_href": subject.list_url(year=year, overdue="true"),
+                "overdue_href": subject.list_url(as_of=year_end, overdue="true"),
             }
         )
     return table
@@ -385,8 +392,7 @@ def subject_section(subject, current_year, names):
     as_of_desc = _(
         "Stacked bars, one per year from %(first)s to %(last)s, of the %(items)s made by "
         "31 December of that year, split by the status they had on that day. Each segment "
-        "links to the list of %(items)s made in that year with that status; the list shows "
-        "their current status, so its numbers can differ. The table below has the same "
+        "links to the list of exactly those %(items)s. The table below has the same "
         "numbers."
     ) % {"first": first, "last": last, "items": names}
     made_desc = _(
@@ -414,7 +420,33 @@ def subject_section(subject, current_year, names):
     }
 
 
+def data_stamp():
+    """Changes whenever data the dashboard shows changes. Every write to a tracked model
+    adds a row to its history table, and rows loaded in bulk raise the largest ids: the
+    largest id of each is one index lookup."""
+    models = [
+        model
+        for model in apps.get_app_config("commitments").get_models()
+        if model._meta.model_name.startswith("historical")
+    ]
+    parts = [model.objects.aggregate(m=Max("history_id"))["m"] for model in models]
+    parts += [
+        model.objects.aggregate(m=Max("pk"))["m"] for model in (Commitment, Motion, StatusUpdate)
+    ]
+    return ".".join(str(part or 0) for part in parts)
+
+
 def progress(request):
+    """The dashboard, cached until the data or the day changes, per language."""
+    key = f"progress:{get_language()}:{timezone.localdate().isoformat()}:{data_stamp()}"
+    context = cache.get(key)
+    if context is None:
+        context = progress_context()
+        cache.set(key, context, CACHE_SECONDS)
+    return render(request, "commitments/progress.html", context)
+
+
+def progress_context():
     current_year = timezone.localdate().year
     commitments = subject_section(COMMITMENTS, current_year, _("commitments"))
     motions = subject_section(MOTIONS, current_year, _("motions"))
@@ -443,7 +475,7 @@ def progress(request):
     motions_by_theme = label_rows(
         breakdown(MOTIONS, "themes__key", ["themes__name"], "theme"), str, _("No theme")
     )
-    context = {
+    return {
         "statuses": STATUSES,
         "current_year": current_year,
         "commitments": commitments,
@@ -475,4 +507,3 @@ def progress(request):
             },
         ],
     }
-    return render(request, "commitments/progress.html", context)

@@ -23,10 +23,11 @@ from .models import StatusUpdate
 
 FEED_SIZE = 50
 
-# Parameters that only one list knows; the others in each FilterSet are shared.
-COMMITMENT_ONLY = {"ministry", "person", "cabinet", "overdue"}
-MOTION_ONLY = {"kind", "party"}
 IGNORED = {"order", "page"}
+# Parameters that only one list knows (ministry, person, cabinet, overdue; kind, party).
+COMMITMENT_ONLY = set(CommitmentFilter.base_filters) - set(MotionFilter.base_filters) - IGNORED
+MOTION_ONLY = set(MotionFilter.base_filters) - set(CommitmentFilter.base_filters) - IGNORED
+ALL_FILTERS = (set(CommitmentFilter.base_filters) | set(MotionFilter.base_filters)) - IGNORED
 
 
 def given(data, names):
@@ -54,7 +55,7 @@ def filtered_updates(data):
         raise BadRequest(_("Invalid filter: %(errors)s") % {"errors": errors})
 
     updates = StatusUpdate.objects.all()
-    if not given(data, set(commitments.filters) | set(motions.filters)):
+    if not given(data, ALL_FILTERS):
         return updates
     condition = Q()
     if not given(data, MOTION_ONLY):

@@ -2,10 +2,13 @@
 the same FilterSet, so one query string means the same rows everywhere."""
 
 import django_filters as filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CLOSED_STATUSES,
     Cabinet,
     Commitment,
     Letter,
@@ -15,6 +18,7 @@ from .models import (
     MotionKind,
     Person,
     Status,
+    StatusUpdate,
     Theme,
     overdue_condition,
 )
@@ -45,6 +49,8 @@ def search(fields):
 
 
 class YearFilter(filters.NumberFilter):
+    """A four-digit year; by default the year of ``field_name``."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "year")
         kwargs.setdefault("label", _("year"))
@@ -52,9 +58,51 @@ class YearFilter(filters.NumberFilter):
         self.extra.update(min_value=1800, max_value=2200)
 
 
-class CommitmentFilter(filters.FilterSet):
+class TrackableFilter(filters.FilterSet):
+    """Status filters shared by commitments and motions. With ``as_of`` (a date) the list
+    looks back: items made by that day, with the status they had on it, as on the
+    progress dashboard."""
+
+    made_field = None
+
     q = filters.CharFilter(label=_("search"), method="filter_q")
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+    status = filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("status"), method="filter_status"
+    )
+    as_of = filters.DateFilter(
+        label=_("status on (date)"),
+        method="filter_as_of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    fulfilled_year = YearFilter(label=_("fulfilled in year"), method="filter_fulfilled_year")
+
+    def as_of_day(self):
+        return self.form.cleaned_data.get("as_of")
+
+    def with_status_on(self, queryset, day):
+        """Annotate ``status_on``: the status on ``day``; open before the first update."""
+        return queryset.status_as_of(day).annotate(
+            status_on=Coalesce("status_as_of", Value(Status.OPEN.value))
+        )
+
+    def filter_status(self, queryset, name, value):
+        day = self.as_of_day()
+        if day is None:
+            return queryset.filter(status__in=value)
+        return self.with_status_on(queryset, day).filter(status_on__in=value)
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(**{f"{self.made_field}__lte": value})
+
+    def filter_fulfilled_year(self, queryset, name, value):
+        fulfilled = StatusUpdate.objects.filter(status=Status.FULFILLED, date__year=value)
+        subject = queryset.model._meta.model_name
+        return queryset.filter(pk__in=fulfilled.values(subject))
+
+
+class CommitmentFilter(TrackableFilter):
+    made_field = "made_on"
+
     ministry = key_choice(Ministry.objects.all(), "made_by__ministry", _("ministry"))
     person = key_choice(Person.objects.all(), "made_by__person", _("bewindspersoon"))
     cabinet = key_choice(Cabinet.objects.all(), "made_by__cabinet", _("cabinet"))
@@ -86,13 +134,18 @@ class CommitmentFilter(filters.FilterSet):
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = overdue_condition()
+        day = self.as_of_day()
+        if day is None:
+            overdue = overdue_condition()
+        else:
+            queryset = self.with_status_on(queryset, day)
+            overdue = Q(due_end__lt=day) & ~Q(status_on__in=CLOSED_STATUSES)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class MotionFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("search"), method="filter_q")
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+class MotionFilter(TrackableFilter):
+    made_field = "date"
+
     kind = filters.ChoiceFilter(choices=MotionKind.choices, label=_("kind"))
     theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
     party = filters.CharFilter(

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from commitments.setup import ensure_researchers_group
 
@@ -15,3 +16,9 @@ def researcher(db):
 def researcher_client(client, researcher):
     client.force_login(researcher)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Ids repeat between tests once their transactions roll back; so could cache keys."""
+    cache.clear()

@@ -70,6 +70,7 @@ def inline_data(commitment, **update):
         "made_by": commitment.made_by_id,
         "due_phrase": "",
         "occasion": "",
+        "expected_version": commitment.version,
         "updates-TOTAL_FORMS": "1",
         "updates-INITIAL_FORMS": "0",
         "updates-MIN_NUM_FORMS": "0",

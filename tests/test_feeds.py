@@ -125,6 +125,14 @@ def test_commitment_only_filters_leave_motions_out(client):
     assert titles(get_feed(client, "?status=open")) == []
 
 
+def test_motion_only_filters_leave_commitments_out(client):
+    c = factories.commitment(title="Toezegging")
+    m = factories.motion(title="over iets", submitter=factories.member(name="Paternotte"))
+    factories.status_update(c, Status.FULFILLED, date(2021, 1, 1))
+    factories.status_update(m, Status.FULFILLED, date(2021, 1, 1))
+    assert titles(get_feed(client, "?party=d66")) == ["fulfilled: Motion Paternotte over iets"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
