@@ -147,10 +147,25 @@ class LetterAdmin(SourcedAdmin):
     date_hierarchy = "date"
 
 
+class StatusUpdateInlineForm(forms.ModelForm):
+    def clean_corrects(self):
+        corrects = self.cleaned_data.get("corrects")
+        instance = self.instance
+        if corrects and (corrects.commitment_id, corrects.motion_id) != (
+            instance.commitment_id,
+            instance.motion_id,
+        ):
+            raise forms.ValidationError(
+                _("A correction must concern the same commitment or motion.")
+            )
+        return corrects
+
+
 class StatusUpdateInline(admin.StackedInline):
     """Adds status updates; existing ones are shown read-only and kept forever."""
 
     model = StatusUpdate
+    form = StatusUpdateInlineForm
     extra = 0
     fields = [
         "date",
@@ -401,3 +416,6 @@ class StatusUpdateAdmin(SourcedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept forever, also for superusers

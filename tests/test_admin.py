@@ -153,3 +153,22 @@ def test_history_is_kept_and_shown(admin_client):
     response = admin_client.get(admin_url(Commitment, "history", commitment.pk))
     assert response.status_code == 200
     assert "Daarna" in response.content.decode()
+
+
+def test_a_correction_of_another_items_update_is_refused_in_the_form(researcher_client):
+    commitment, other = factories.commitment(), factories.commitment()
+    foreign = factories.status_update(other, Status.OPEN, date(2021, 1, 1))
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(commitment, date="2021-04-01", status=Status.FULFILLED, corrects=foreign.pk),
+    )
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert "corrects" in inline.formset.errors[0]
+    assert commitment.updates.count() == 0
+
+
+def test_status_updates_cannot_be_deleted_even_by_superusers(admin_client):
+    update = factories.status_update(factories.commitment(), Status.OPEN, date(2021, 1, 1))
+    response = admin_client.get(admin_url(StatusUpdate, "delete", update.pk))
+    assert response.status_code == 403
