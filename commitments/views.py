@@ -140,7 +140,7 @@ def unique(items):
 
 
 class LetterDetail(KeyDetail):
-    queryset = Letter.objects.for_list().prefetch_related(
+    queryset = Letter.objects.for_list().select_related("text_document").prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.for_list()),
         Prefetch("motions", queryset=Motion.objects.for_list()),
         Prefetch(

@@ -139,3 +139,27 @@ def test_english_translation_through_the_language_switch(client, data):
     english = client.get("/commitments/").content.decode()
     assert 'lang="en"' in english
     assert "Download CSV" in english
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/motions/motie-a/", 5),
+        ("/letters/brief-2021/", 10),
+        ("/ministers/schippers/", 4),
+        ("/sources/brief/?cite=commitment:tz-informeren", 2),
+    ],
+)
+def test_detail_query_counts_do_not_grow_with_related_rows(
+    client, data, url, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        client.get(url)
+    office, motion, letter = data["informed"].made_by, data["motion"], data["letter"]
+    for n in range(10):
+        c = factories.commitment(made_by=office, motion=motion, source_letter=letter)
+        factories.status_update(c, Status.OPEN, date(2021, 1, n + 1), evidence_letter=letter)
+        factories.status_update(motion, Status.IN_PROGRESS, date(2021, 2, n + 1))
+        factories.letter(signatories=[office])
+    with django_assert_num_queries(queries):
+        client.get(url)
