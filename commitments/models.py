@@ -91,7 +91,7 @@ class SourceDocument(KeyedModel):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     text = models.TextField(_("text"), blank=True)
-    ocr = models.BooleanField(_("OCR output"), default=False)
+    ocr = models.BooleanField(_("text from OCR"), default=False)
 
     history = HistoricalRecords()
 
@@ -635,6 +635,10 @@ class StatusUpdate(Sourced):
         indexes = [
             models.Index(fields=["commitment", "date"], name="statusupdate_commitment_date"),
             models.Index(fields=["motion", "date"], name="statusupdate_motion_date"),
+            # The feed and the home page read the newest updates first.
+            models.Index(
+                F("date").desc(), F("created_at").desc(), F("id").desc(), name="statusupdate_newest"
+            ),
         ]
 
     def __str__(self):

@@ -18,7 +18,7 @@ class StaleEditError(Exception):
         self.record = record
         super().__init__(
             _(
-                "This %(model)s was changed by someone else since you opened it. "
+                "This record (%(model)s) was changed by someone else since you opened it. "
                 "Your changes were not saved: reload the page, check the other changes "
                 "and make yours again."
             )

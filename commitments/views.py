@@ -140,18 +140,22 @@ def unique(items):
 
 
 class LetterDetail(KeyDetail):
-    queryset = Letter.objects.for_list().select_related("text_document").prefetch_related(
-        Prefetch("commitments", queryset=Commitment.objects.for_list()),
-        Prefetch("motions", queryset=Motion.objects.for_list()),
-        Prefetch(
-            "status_updates",
-            queryset=StatusUpdate.objects.select_related("commitment", "motion").order_by(
-                "date", "pk"
+    queryset = (
+        Letter.objects.for_list()
+        .select_related("text_document")
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.for_list()),
+            Prefetch("motions", queryset=Motion.objects.for_list()),
+            Prefetch(
+                "status_updates",
+                queryset=StatusUpdate.objects.select_related("commitment", "motion").order_by(
+                    "date", "pk"
+                ),
             ),
-        ),
-        Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
-        Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
-        "other_dossiers",
+            Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
+            Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
+            "other_dossiers",
+        )
     )
     template_name = "commitments/letter_detail.html"
 

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from commitments.models import Commitment
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", type=date.fromisoformat, help="Reference date (ISO).")
 
+    @translation.override("en")  # console output stays English
     def handle(self, *args, days, today, **options):
         if days < 0:
             raise CommandError("--days must be zero or more.")

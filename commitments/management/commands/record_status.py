@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from commitments import services
 from commitments.models import Commitment, Letter, Motion, Status
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="Evidence URL.")
         parser.add_argument("--user", required=True, help="Username of the researcher.")
 
+    @translation.override("en")  # console output stays English
     def handle(self, *args, **options):
         try:
             day = date.fromisoformat(options["date"])

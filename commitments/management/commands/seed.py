@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from commitments.seeding import SeedError, seed
 from commitments.setup import ensure_researchers_group
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Fixture files (default: all in fixtures/).")
 
+    @translation.override("en")  # console output stays English
     def handle(self, *args, paths, verbosity, **options):
         progress = self.stdout.write if verbosity >= 1 else None
         try:
