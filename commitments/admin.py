@@ -217,20 +217,20 @@ class VersionedForm(forms.ModelForm):
 class StatusUpdateForm(forms.Form):
     """One evidence form for the bulk action."""
 
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     evidence_letter = forms.ModelChoiceField(
-        label=_("evidence letter"),
+        label=_("Evidence letter"),
         queryset=Letter.objects.select_related("dossier"),
         required=False,
     )
     source_passage = forms.CharField(
-        label=_("verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    evidence_url = forms.URLField(label=_("evidence URL"), required=False, max_length=500)
+    evidence_url = forms.URLField(label=_("Evidence URL"), required=False, max_length=500)
 
 
 @admin.action(description=_("Record status update for the selected items"))

@@ -70,6 +70,10 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     if not bumped:
         raise StaleEditError(record)
     record.version = expected_version + 1
+    # The status is kept by record_status_update, never by an edit of the record: take the
+    # stored one, which may be newer than the one the editor loaded.
+    current = type(record).objects.values("status", "status_date").get(pk=record.pk)
+    record.status, record.status_date = current["status"], current["status_date"]
     record.save()
     return record
 
@@ -128,15 +132,21 @@ def record_status_update(
         update.key = key
     update.full_clean()
     update.save()
-    refresh_current_status(subject)
+    refresh_current_status(subject, researcher)
     return update
 
 
-def refresh_current_status(subject):
-    """Set the subject's denormalised status to that of its latest update."""
+def refresh_current_status(subject, researcher=None):
+    """Set the subject's current status to that of its latest update. The row is locked
+    first, so concurrent updates of one subject are applied one after the other, and the
+    change is saved through the model so its history records it."""
+    locked = type(subject).objects.select_for_update().get(pk=subject.pk)
     latest = subject.updates.order_by("-date", "-created_at", "-pk").first()
-    type(subject).objects.filter(pk=subject.pk).update(
-        status=latest.status if latest else Status.OPEN,
-        status_date=latest.date if latest else None,
-    )
-    subject.refresh_from_db(fields=["status", "status_date"])
+    status = latest.status if latest else Status.OPEN
+    status_date = latest.date if latest else None
+    if (locked.status, locked.status_date) != (status, status_date):
+        locked.status, locked.status_date = status, status_date
+        if researcher is not None:
+            locked._history_user = researcher  # read by django-simple-history
+        locked.save(update_fields=["status", "status_date"])
+    subject.status, subject.status_date = status, status_date

@@ -305,3 +305,24 @@ def test_sql_looking_search_is_just_text(client):
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 1
     assert Commitment.objects.count() == 1
+
+
+def test_an_edit_never_overwrites_a_status_recorded_meanwhile(admin_client):
+    """Editor A opens a commitment; researcher B records a status update; A saves an edit:
+    the edit is kept and so is B's status."""
+    commitment = factories.commitment(title="Origineel")
+    loaded = commitment_form(commitment)
+    factories.status_update(commitment, Status.FULFILLED, date(2021, 6, 1))
+    response = admin_client.post(change_url(commitment), {**loaded, "title": "Bewerkt"})
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.status) == ("Bewerkt", Status.FULFILLED)
+    assert commitment.history.first().status == Status.FULFILLED
+
+
+def test_status_changes_are_in_the_history_with_their_researcher(researcher):
+    commitment = factories.commitment()
+    factories.status_update(commitment, Status.IN_PROGRESS, date(2021, 1, 1), researcher=researcher)
+    latest = commitment.history.first()
+    assert (latest.status, latest.history_user) == (Status.IN_PROGRESS, researcher)
+    assert commitment.history.count() == 2

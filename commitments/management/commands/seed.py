@@ -22,5 +22,6 @@ class Command(BaseCommand):
         except SeedError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         ensure_researchers_group()
-        for line in report.lines():
-            self.stdout.write(line)
+        if verbosity >= 1:
+            for line in report.lines():
+                self.stdout.write(line)
