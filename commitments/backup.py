@@ -1,7 +1,8 @@
 """Complete, re-importable backups: every record of the tracker with its full change
 history, as Django JSON fixtures. Users and groups are written with natural keys
 (username, group name); tracker records keep their ids, so history rows stay attached to
-the records they describe."""
+the records they describe. Times are written to the microsecond (see exact_json), so a
+restore is exact."""
 
 import json
 from pathlib import Path
@@ -30,6 +31,7 @@ def export_all(directory, progress=print):
         call_command(
             "dumpdata",
             *labels,
+            format="json-exact",
             output=str(directory / filename),
             indent=1,
             use_natural_foreign_keys=True,

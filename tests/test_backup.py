@@ -30,6 +30,7 @@ def test_export_wipe_import_round_trip(tmp_path):
         subject=commitment, status=Status.LAPSED, date=date(2030, 1, 1), researcher=editor
     )
     before = dump(tmp_path / "one")
+    history_dates = list(Commitment.history.order_by("pk").values_list("pk", "history_date"))
     assert before["manifest.json"]["counts"]["commitments.historicalcommitment"] > 0
 
     call_command("flush", interactive=False, verbosity=0)
@@ -38,6 +39,9 @@ def test_export_wipe_import_round_trip(tmp_path):
 
     after = dump(tmp_path / "two")
     assert after == before
+    # To the microsecond: Django's own JSON serializer would round these to milliseconds.
+    restored_dates = Commitment.history.order_by("pk").values_list("pk", "history_date")
+    assert list(restored_dates) == history_dates
     restored = Commitment.objects.get(pk=commitment.pk)
     assert (restored.title, restored.status) == ("Bewerkt", Status.LAPSED)
     assert restored.history.first().title == "Bewerkt"

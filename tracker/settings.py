@@ -130,6 +130,9 @@ STORAGES = {
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Backups (manage.py export_all) keep times to the microsecond.
+SERIALIZATION_MODULES = {"json-exact": "commitments.exact_json"}
+
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
