@@ -30,8 +30,10 @@ from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Max, Value, When, Window
 from django.db.models.functions import ExtractYear, FirstValue, Greatest, Lead
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -437,13 +439,15 @@ def data_stamp():
 
 
 def progress(request):
-    """The dashboard, cached until the data or the day changes, per language."""
+    """The dashboard. Its content is cached, rendered, until the data or the day changes,
+    per language; the page around it (with the user's CSRF token) is rendered each time."""
     key = f"progress:{get_language()}:{timezone.localdate().isoformat()}:{data_stamp()}"
-    context = cache.get(key)
-    if context is None:
+    content = cache.get(key)
+    if content is None:
         context = progress_context()
-        cache.set(key, context, CACHE_SECONDS)
-    return render(request, "commitments/progress.html", context)
+        content = render_to_string("commitments/_progress_content.html", context, request)
+        cache.set(key, content, CACHE_SECONDS)
+    return render(request, "commitments/progress.html", {"content": mark_safe(content)})  # noqa: S308
 
 
 def progress_context():

@@ -5,6 +5,9 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -24,6 +27,28 @@ from .models import (
 )
 
 
+class QuickSelect(forms.Select):
+    """A select rendered with string joins instead of one template per option, so a list
+    of hundreds of people costs a millisecond, not tens. Same markup as Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attributes = self.build_attrs(self.attrs, attrs)
+        attributes["name"] = name
+        if self.allow_multiple_selected:
+            attributes["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    pass
+
+
 def key_choice(queryset, field_name, label, distinct=False):
     """Choose a related record by its key; ``distinct`` for many-to-many joins."""
     return filters.ModelChoiceFilter(
@@ -32,6 +57,7 @@ def key_choice(queryset, field_name, label, distinct=False):
         to_field_name="key",
         label=label,
         distinct=distinct,
+        widget=QuickSelect,
     )
 
 
@@ -46,6 +72,15 @@ def search(fields):
         return queryset.filter(condition)
 
     return method
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Sorts by the chosen column, then by id, so rows with equal values keep one order
+    across pages and in the CSV export."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "id") if value else qs
 
 
 class YearFilter(filters.NumberFilter):
@@ -67,8 +102,9 @@ class TrackableFilter(filters.FilterSet):
 
     q = filters.CharFilter(label=_("search"), method="filter_q")
     status = filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("status"), method="filter_status"
-    )
+        choices=Status.choices, label=_("status"), method="filter_status",
+        widget=QuickSelectMultiple,
+    )  # fmt: skip
     as_of = filters.DateFilter(
         label=_("status on (date)"),
         method="filter_as_of",
@@ -109,7 +145,7 @@ class CommitmentFilter(TrackableFilter):
     theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
     year = YearFilter(field_name="made_on")
     overdue = filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
-    order = filters.OrderingFilter(
+    order = StableOrderingFilter(
         fields=(
             ("made_on", "made_on"),
             ("title", "title"),
@@ -152,7 +188,7 @@ class MotionFilter(TrackableFilter):
         field_name="submitter__party", lookup_expr="iexact", label=_("party")
     )
     year = YearFilter(field_name="date")
-    order = filters.OrderingFilter(
+    order = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title"), ("status", "status")),
         field_labels={"date": _("date"), "title": _("title"), "status": _("status")},
         label=_("order"),
@@ -171,7 +207,7 @@ class LetterFilter(filters.FilterSet):
     ministry = key_choice(Ministry.objects.all(), "signatories__ministry", _("ministry"), True)
     person = key_choice(Person.objects.all(), "signatories__person", _("bewindspersoon"), True)
     year = YearFilter(field_name="date")
-    order = filters.OrderingFilter(
+    order = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
         field_labels={"date": _("date"), "title": _("title")},
         label=_("order"),

@@ -67,6 +67,34 @@ def date_order_constraint(start, end, name):
     )
 
 
+def kamerstuk_label(dossier_number, number):
+    """ "30 420, nr. 415"; the dossier alone without a number; "" without a dossier."""
+    if not dossier_number:
+        return ""
+    return f"{dossier_number}, nr. {number}" if number else dossier_number
+
+
+def letter_label(kamerstuk, title):
+    return f"{kamerstuk}: {title}" if kamerstuk else title
+
+
+def person_label(first_name, initials, name):
+    return f"{first_name or initials} {name}".strip()
+
+
+def office_label(role, ministry_abbreviation, ministry_name, portfolio, person=""):
+    """ "Anna Jansen, Minister (VWS), Medische Zorg"; without a person, the post alone."""
+    title = f"{capfirst(Role(role).label)} ({ministry_abbreviation or ministry_name})"
+    if portfolio:
+        title = f"{title}, {portfolio}"
+    return f"{person}, {title}" if person else title
+
+
+def submitters_label(first, co_submitters, unnamed_co_submitters):
+    text = ", ".join(name for name in [first, *co_submitters] if name)
+    return f"{text} c.s." if unnamed_co_submitters else text
+
+
 class KeyedQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -185,8 +213,7 @@ class Person(Sourced):
         verbose_name_plural = _("bewindspersonen")
 
     def __str__(self):
-        given = self.first_name or self.initials
-        return f"{given} {self.name}".strip()
+        return person_label(self.first_name, self.initials, self.name)
 
     def get_absolute_url(self):
         return reverse("commitments:person", args=[self.key])
@@ -231,11 +258,13 @@ class Office(Sourced):
         ]
 
     def __str__(self):
-        ministry = self.ministry.abbreviation or self.ministry.name
-        title = f"{capfirst(self.get_role_display())} ({ministry})"
-        if self.portfolio:
-            title = f"{title}, {self.portfolio}"
-        return f"{self.person}, {title}" if self.person_id else title
+        return office_label(
+            self.role,
+            self.ministry.abbreviation,
+            self.ministry.name,
+            self.portfolio,
+            str(self.person) if self.person_id else "",
+        )
 
     def get_absolute_url(self):
         if self.person_id:
@@ -327,7 +356,7 @@ class Letter(Sourced):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-date", "title"]
+        ordering = ["-date", "title", "id"]
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         constraints = [
@@ -342,19 +371,17 @@ class Letter(Sourced):
                 name="letter_vergaderjaar_format",
             ),
         ]
+        indexes = [models.Index(F("date").desc(), "title", "id", name="letter_list_order")]
 
     def __str__(self):
-        return f"{self.kamerstuk}: {self.title}" if self.kamerstuk else self.title
+        return letter_label(self.kamerstuk, self.title)
 
     def get_absolute_url(self):
         return reverse("commitments:letter", args=[self.key])
 
     @property
     def kamerstuk(self):
-        """ "30 420, nr. 415", or "" when the letter has no Kamerstuk number."""
-        if not self.dossier_id:
-            return ""
-        return f"{self.dossier.number}, nr. {self.number}" if self.number else self.dossier.number
+        return kamerstuk_label(self.dossier.number if self.dossier_id else "", self.number)
 
 
 class Trackable(Sourced):
@@ -444,7 +471,7 @@ class Motion(Trackable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-date", "title"]
+        ordering = ["-date", "title", "id"]
         verbose_name = _("motion")
         verbose_name_plural = _("motions")
         constraints = [
@@ -456,6 +483,7 @@ class Motion(Trackable):
                 name="motion_unique_kamerstuk",
             ),
         ]
+        indexes = [models.Index(F("date").desc(), "title", "id", name="motion_list_order")]
 
     def __str__(self):
         prefix = self.get_kind_display().capitalize()
@@ -468,15 +496,15 @@ class Motion(Trackable):
 
     @property
     def kamerstuk(self):
-        if not self.dossier_id:
-            return ""
-        return f"{self.dossier.number}, nr. {self.number}" if self.number else self.dossier.number
+        return kamerstuk_label(self.dossier.number if self.dossier_id else "", self.number)
 
     @property
     def submitters(self):
-        names = [str(m) for m in [self.submitter, *self.co_submitters.all()] if m]
-        text = ", ".join(names)
-        return f"{text} c.s." if self.has_unnamed_co_submitters else text
+        return submitters_label(
+            str(self.submitter) if self.submitter_id else "",
+            [str(member) for member in self.co_submitters.all()],
+            self.has_unnamed_co_submitters,
+        )
 
 
 def overdue_condition(today=None):
@@ -546,12 +574,22 @@ class Commitment(Trackable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-made_on", "title"]
+        ordering = ["-made_on", "title", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
             choices_constraint("status", Status, "commitment_status_valid"),
             date_order_constraint("due_start", "due_end", "commitment_due_start_before_end"),
+        ]
+        indexes = [
+            # The list's default order, and its most used filters.
+            models.Index(F("made_on").desc(), "title", "id", name="commitment_list_order"),
+            models.Index(fields=["status", "made_by"], name="commitment_status_office"),
+            models.Index(
+                fields=["due_end"],
+                condition=~Q(status__in=CLOSED_STATUSES),
+                name="commitment_open_due",
+            ),
         ]
 
     def __str__(self):

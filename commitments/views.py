@@ -3,7 +3,8 @@
 import re
 
 from django.apps import apps
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape, format_html
@@ -80,14 +81,24 @@ class LetterList(ListPage):
 
 class PersonList(ListPage):
     filterset_class = PersonFilter
-    queryset = (
-        Person.objects.prefetch_related(
-            Prefetch("offices", queryset=Office.objects.select_related("ministry", "cabinet"))
-        )
-        .annotate(commitment_count=Count("offices__commitments", distinct=True))
-        .order_by("name", "initials")
-    )
     template_name = "commitments/person_list.html"
+
+    def get_queryset(self):
+        # Counted per person on the page (a subquery), not over all commitments at once.
+        commitments = (
+            Commitment.objects.filter(made_by__person=OuterRef("pk"))
+            .order_by()
+            .values("made_by__person")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            Person.objects.prefetch_related(
+                Prefetch("offices", queryset=Office.objects.select_related("ministry", "cabinet"))
+            )
+            .annotate(commitment_count=Coalesce(Subquery(commitments), 0))
+            .order_by("name", "initials", "id")
+        )
 
 
 def updates_queryset():
