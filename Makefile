@@ -2,6 +2,7 @@
 #   make run   - virtualenv, install, migrate, seed, and serve at http://127.0.0.1:8000 (SQLite,
 #                or PostgreSQL when DATABASE_URL is set)
 #   make test  - the whole test suite (same database rule)
+#   make bench - the benchmark at 100,000 commitments (PostgreSQL)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 # Local development defaults; production sets DJANGO_DEBUG=0 and its own secret key.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint check bench messages browser
+.PHONY: run test install lint check bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# Needs a local PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tracker_bench);
+# writes bench-results.json and benchmarks/latest.md. See benchmarks/README.md.
+bench: $(STAMP)
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 messages: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemessages -l nl --no-obsolete --ignore=.venv
