@@ -34,7 +34,7 @@ def home(request):
         "persons": Person.objects.count(),
     }
     recent = StatusUpdate.objects.select_related(
-        "commitment", "motion", "evidence_letter__dossier"
+        "commitment", "motion__submitter", "evidence_letter__dossier"
     ).order_by("-date", "-created_at")[:10]
     return render(request, "commitments/home.html", {"counts": counts, "recent": recent})
 
@@ -159,9 +159,9 @@ class LetterDetail(KeyDetail):
             Prefetch("motions", queryset=Motion.objects.for_list()),
             Prefetch(
                 "status_updates",
-                queryset=StatusUpdate.objects.select_related("commitment", "motion").order_by(
-                    "date", "pk"
-                ),
+                queryset=StatusUpdate.objects.select_related(
+                    "commitment", "motion__submitter"
+                ).order_by("date", "pk"),
             ),
             Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
             Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),

@@ -3,8 +3,10 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
 
-from commitments.models import Status
+from commitments import exports
+from commitments.models import Commitment, Letter, Motion, Status
 
 from . import factories
 
@@ -115,3 +117,30 @@ def test_export_query_count_does_not_grow_with_rows(
         factories.letter(signatories=[data["talk"].made_by])
     with django_assert_num_queries(queries):
         read_csv(client.get(url))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("model_columns", "queryset"),
+    [
+        (exports.commitment_columns, lambda: Commitment.objects.all()),
+        (exports.motion_columns, lambda: Motion.objects.annotate(**exports.MOTION_PARTS)),
+        (exports.letter_columns, lambda: Letter.objects.all()),
+    ],
+)
+def test_copy_and_python_writers_give_the_same_csv(data, model_columns, queryset):
+    factories.commitment(
+        key="tz-lastig", title='Titel met "aanhalingstekens", komma', text="regel 1\nregel 2",
+        made_by=factories.office(person=None), due_phrase="", made_on=None,
+    )  # fmt: skip
+    motion = factories.motion(key="motie-b", submitter=None)
+    motion.co_submitters.set([factories.member(name="Bergkamp"), factories.member(name="Diks")])
+    columns = model_columns("https://example.org/x/")
+    names = [f"csv_{name}" for name, _expression in columns]
+    annotated = queryset().annotate(
+        **{alias: expression for alias, (_n, expression) in zip(names, columns, strict=True)}
+    )
+    copied = b"".join(exports.postgresql_copy(annotated, names)).decode()
+    written = "".join(exports.python_csv(annotated, names))
+    assert copied == written
+    assert copied.strip()

@@ -159,7 +159,11 @@ def test_detail_query_counts_do_not_grow_with_related_rows(
     for n in range(10):
         c = factories.commitment(made_by=office, motion=motion, source_letter=letter)
         factories.status_update(c, Status.OPEN, date(2021, 1, n + 1), evidence_letter=letter)
-        factories.status_update(motion, Status.IN_PROGRESS, date(2021, 2, n + 1))
+        factories.status_update(
+            motion, Status.IN_PROGRESS, date(2021, 2, n + 1), evidence_letter=letter
+        )
+        other = factories.motion(submitter=factories.member())
+        factories.status_update(other, Status.OPEN, date(2021, 3, n + 1), evidence_letter=letter)
         factories.letter(signatories=[office])
     with django_assert_num_queries(queries):
         client.get(url)
