@@ -112,11 +112,8 @@ class KeyDetail(DetailView):
     slug_url_kwarg = "key"
 
 
-class CommitmentDetail(KeyDetail):
-    queryset = Commitment.objects.for_list().prefetch_related(
-        "themes", Prefetch("updates", queryset=updates_queryset())
-    )
-    template_name = "commitments/commitment_detail.html"
+class TimelineDetail(KeyDetail):
+    """A commitment or motion with its status updates and the letters they cite."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,20 +123,20 @@ class CommitmentDetail(KeyDetail):
         return context
 
 
-class MotionDetail(KeyDetail):
+class CommitmentDetail(TimelineDetail):
+    queryset = Commitment.objects.for_list().prefetch_related(
+        "themes", Prefetch("updates", queryset=updates_queryset())
+    )
+    template_name = "commitments/commitment_detail.html"
+
+
+class MotionDetail(TimelineDetail):
     queryset = Motion.objects.for_list().prefetch_related(
         "themes",
         Prefetch("updates", queryset=updates_queryset()),
         Prefetch("commitments", queryset=Commitment.objects.for_list()),
     )
     template_name = "commitments/motion_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        updates = list(self.object.updates.all())
-        context["updates"] = updates
-        context["reporting_letters"] = unique(u.evidence_letter for u in updates)
-        return context
 
 
 def unique(items):
