@@ -49,6 +49,13 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
     pass
 
 
+# The choices of the filter forms, with only the columns their labels need.
+MINISTRIES = Ministry.objects.only("key", "name")
+PERSONS = Person.objects.only("key", "name", "first_name", "initials")
+CABINETS = Cabinet.objects.only("key", "name")
+THEMES = Theme.objects.only("key", "name")
+
+
 def key_choice(queryset, field_name, label, distinct=False):
     """Choose a related record by its key; ``distinct`` for many-to-many joins."""
     return filters.ModelChoiceFilter(
@@ -139,10 +146,10 @@ class TrackableFilter(filters.FilterSet):
 class CommitmentFilter(TrackableFilter):
     made_field = "made_on"
 
-    ministry = key_choice(Ministry.objects.all(), "made_by__ministry", _("ministry"))
-    person = key_choice(Person.objects.all(), "made_by__person", _("bewindspersoon"))
-    cabinet = key_choice(Cabinet.objects.all(), "made_by__cabinet", _("cabinet"))
-    theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
+    ministry = key_choice(MINISTRIES, "made_by__ministry", _("ministry"))
+    person = key_choice(PERSONS, "made_by__person", _("bewindspersoon"))
+    cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
+    theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     year = YearFilter(field_name="made_on")
     overdue = filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
     order = StableOrderingFilter(
@@ -183,7 +190,7 @@ class MotionFilter(TrackableFilter):
     made_field = "date"
 
     kind = filters.ChoiceFilter(choices=MotionKind.choices, label=_("kind"))
-    theme = key_choice(Theme.objects.all(), "themes", _("theme"), distinct=True)
+    theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     party = filters.CharFilter(
         field_name="submitter__party", lookup_expr="iexact", label=_("party")
     )
@@ -204,8 +211,8 @@ class MotionFilter(TrackableFilter):
 class LetterFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("search"), method="filter_q")
     kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
-    ministry = key_choice(Ministry.objects.all(), "signatories__ministry", _("ministry"), True)
-    person = key_choice(Person.objects.all(), "signatories__person", _("bewindspersoon"), True)
+    ministry = key_choice(MINISTRIES, "signatories__ministry", _("ministry"), True)
+    person = key_choice(PERSONS, "signatories__person", _("bewindspersoon"), True)
     year = YearFilter(field_name="date")
     order = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
@@ -222,8 +229,8 @@ class LetterFilter(filters.FilterSet):
 
 class PersonFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("search"), method="filter_q")
-    ministry = key_choice(Ministry.objects.all(), "offices__ministry", _("ministry"), True)
-    cabinet = key_choice(Cabinet.objects.all(), "offices__cabinet", _("cabinet"), True)
+    ministry = key_choice(MINISTRIES, "offices__ministry", _("ministry"), True)
+    cabinet = key_choice(CABINETS, "offices__cabinet", _("cabinet"), True)
 
     class Meta:
         model = Person

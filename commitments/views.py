@@ -168,13 +168,28 @@ class LetterDetail(KeyDetail):
     template_name = "commitments/letter_detail.html"
 
 
+def office_work():
+    """What an office's page lists: its commitments and the letters it signed, with only
+    the columns those lists show (a person can have a thousand commitments)."""
+    return [
+        Prefetch(
+            "commitments", queryset=Commitment.objects.only("key", "title", "status", "made_by")
+        ),
+        Prefetch(
+            "letters_signed",
+            queryset=Letter.objects.select_related("dossier").only(
+                "key", "title", "number", "date", "dossier__number"
+            ),
+        ),
+    ]
+
+
 class PersonDetail(KeyDetail):
     queryset = Person.objects.prefetch_related(
         Prefetch(
             "offices",
             queryset=Office.objects.select_related("ministry", "cabinet").prefetch_related(
-                Prefetch("commitments", queryset=Commitment.objects.for_list()),
-                Prefetch("letters_signed", queryset=Letter.objects.select_related("dossier")),
+                *office_work()
             ),
         )
     )
@@ -185,8 +200,7 @@ class OfficeDetail(KeyDetail):
     """An office whose holder the documents do not name ("de Minister van VWS")."""
 
     queryset = Office.objects.select_related("ministry", "cabinet", "person").prefetch_related(
-        Prefetch("commitments", queryset=Commitment.objects.for_list()),
-        Prefetch("letters_signed", queryset=Letter.objects.select_related("dossier")),
+        *office_work()
     )
     template_name = "commitments/office_detail.html"
 
