@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -278,6 +279,15 @@ class TrackableAdmin(SourcedAdmin):
     inlines = [StatusUpdateInline]
     readonly_fields = ["status", "status_date", "version"]
     actions = [record_status_update_action]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form refuses a stale edit; this catches the rare save that loses the race
+        # after the form was checked (the service's conditional update), with nothing saved.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleEditError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         services.save_tracked(

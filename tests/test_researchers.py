@@ -326,3 +326,22 @@ def test_status_changes_are_in_the_history_with_their_researcher(researcher):
     latest = commitment.history.first()
     assert (latest.status, latest.history_user) == (Status.IN_PROGRESS, researcher)
     assert commitment.history.count() == 2
+
+
+def test_a_save_that_loses_the_race_after_the_form_check_is_refused_cleanly(
+    admin_client, monkeypatch
+):
+    """The form's check passed, then someone else saved first: nothing is saved and the
+    editor is told, instead of an error page."""
+    from commitments import admin as tracker_admin
+
+    commitment = factories.commitment(title="Origineel")
+    loaded = commitment_form(commitment)
+    Commitment.objects.filter(pk=commitment.pk).update(version=2, title="Ander")
+    monkeypatch.setattr(tracker_admin.VersionedForm, "clean", lambda form: form.cleaned_data)
+    response = admin_client.post(change_url(commitment), {**loaded, "title": "Mijn editie"})
+    assert response.status_code == 302 and response["Location"] == change_url(commitment)
+    commitment.refresh_from_db()
+    assert commitment.title == "Ander"
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any(str(commitment._meta.verbose_name) in m for m in messages)
