@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    CLOSED_STATUSES,
     Cabinet,
     Commitment,
     Letter,
@@ -202,7 +201,7 @@ class CommitmentFilter(TrackableFilter):
             overdue = overdue_condition()
         else:
             queryset = self.with_status_on(queryset, day)
-            overdue = Q(due_end__lt=day) & ~Q(status_on__in=CLOSED_STATUSES)
+            overdue = overdue_condition(day, status_field="status_on")
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

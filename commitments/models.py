@@ -404,9 +404,6 @@ class Trackable(Sourced):
 
 
 class TrackableQuerySet(KeyedQuerySet):
-    def closed(self):
-        return self.filter(status__in=CLOSED_STATUSES)
-
     def status_as_of(self, day):
         """Annotate ``status_as_of``: the status of the latest update on or before ``day``."""
         subject = self.model._meta.model_name
@@ -507,9 +504,11 @@ class Motion(Trackable):
         )
 
 
-def overdue_condition(today=None):
-    """A commitment is overdue when its due range ended before today and it is not closed."""
-    return Q(due_end__lt=today or date.today()) & ~Q(status__in=CLOSED_STATUSES)
+def overdue_condition(today=None, status_field="status"):
+    """A commitment is overdue when its due range ended before today and it is not closed.
+    ``status_field`` names the status to test: the current one, or one annotated as of a
+    past day."""
+    return Q(due_end__lt=today or date.today()) & ~Q(**{f"{status_field}__in": CLOSED_STATUSES})
 
 
 class CommitmentQuerySet(TrackableQuerySet):
