@@ -49,6 +49,14 @@ class LetterKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class DatePrecision(models.TextChoices):
+    """How certain a recorded date is. Shown as "ca." or "uiterlijk" before the date."""
+
+    EXACT = "exact", _("exact")
+    APPROXIMATE = "approximate", _("approximate")
+    NOT_AFTER = "not_after", _("at the latest")
+
+
 class MotionKind(models.TextChoices):
     MOTIE = "motie", _("motion")
     AMENDEMENT = "amendement", _("amendment")
@@ -329,6 +337,13 @@ class Letter(Sourced):
     number = models.CharField(_("number"), max_length=20, blank=True)
     vergaderjaar = models.CharField(_("parliamentary year"), max_length=9, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=20,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+        help_text=_("Whether the date is exact, an estimate, or the latest it can be."),
+    )
     title = models.CharField(_("title"), max_length=500)
     signatories = models.ManyToManyField(
         Office, verbose_name=_("signatories"), blank=True, related_name="letters_signed"
@@ -361,6 +376,7 @@ class Letter(Sourced):
         verbose_name_plural = _("letters")
         constraints = [
             choices_constraint("kind", LetterKind, "letter_kind_valid"),
+            choices_constraint("date_precision", DatePrecision, "letter_date_precision_valid"),
             models.UniqueConstraint(
                 fields=["dossier", "number"],
                 condition=~Q(number=""),
@@ -624,6 +640,13 @@ class StatusUpdate(Sourced):
         related_name="updates",
     )
     date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=20,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+        help_text=_("Whether the date is exact, an estimate, or the latest it can be."),
+    )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
     evidence_letter = models.ForeignKey(
@@ -663,6 +686,9 @@ class StatusUpdate(Sourced):
         verbose_name_plural = _("status updates")
         constraints = [
             choices_constraint("status", Status, "statusupdate_status_valid"),
+            choices_constraint(
+                "date_precision", DatePrecision, "statusupdate_date_precision_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(commitment__isnull=False, motion__isnull=True)
                 | Q(commitment__isnull=True, motion__isnull=False),
