@@ -83,6 +83,16 @@ def test_seed_loads_every_fixture_record(seeded):
         assert apps.get_model(label).objects.count() == count, label
 
 
+def test_seed_keeps_the_date_precision_of_status_updates(seeded):
+    expected = {
+        record["fields"]["key"]: record["fields"].get("date_precision", "exact")
+        for _name, record in RECORDS
+        if record["model"] == "commitments.statusupdate"
+    }
+    assert dict(StatusUpdate.objects.values_list("key", "date_precision")) == expected
+    assert set(expected.values()) == {"exact", "approximate", "not_after"}
+
+
 def test_seeding_twice_changes_nothing(seeded):
     before = {m: m.objects.count() for m in (Commitment, StatusUpdate, SourceDocument)}
     statuses = dict(Commitment.objects.values_list("key", "status"))
