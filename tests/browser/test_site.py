@@ -285,7 +285,7 @@ def test_detail_page_and_highlighted_source_passage(page, screenshot):
 CSV_CASES = [
     (
         "commitments",
-        {"status": ["open", "in_progress"], "theme": "internationaal", "order": "-made_on"},
+        {"status": ["open", "in_progress"], "theme": "lhbtiq-rechten", "order": "-made_on"},
     ),
     ("motions", {"kind": "motie", "order": "title"}),
     ("letters", {"ministry": "ocw", "order": "-date"}),
