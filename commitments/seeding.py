@@ -29,6 +29,7 @@ Every write of ``seed --update`` is recorded in the history with the change reas
 """
 
 import csv
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ from .text import normalise
 DERIVED_FIELDS = {"id", "key", "version", "created_at", "researcher"}
 # A commitment's or motion's current status follows its status updates.
 TRACKED_STATUS_FIELDS = {"status", "status_date"}
+
+# Fields the seed fills in itself from a fixture record: a source document's text from its
+# file, a commitment's due range from its due phrase.
+DERIVED_FROM_FIXTURE = {
+    models.SourceDocument: {"text"},
+    models.Commitment: {"due_start", "due_end", "due_needs_review"},
+}
 
 UPDATE_REASON = "seed --update"
 REPLACED_KEYS_FILE = "replaced_keys.tsv"
@@ -167,19 +175,27 @@ def check_passage(record, texts):
         )
 
 
-def compared_fields(model):
-    """The concrete fields a fixture sets, in model order."""
+def compared_fields(model, named=None):
+    """The concrete fields a fixture sets, in model order: those it names (all when
+    ``named`` is None) and those the seed derives from them."""
     ignored = DERIVED_FIELDS
     if issubclass(model, models.Trackable):
         ignored = ignored | TRACKED_STATUS_FIELDS
-    return [f for f in model._meta.concrete_fields if f.name not in ignored]
+    if named is not None:
+        named = named | DERIVED_FROM_FIXTURE.get(model, set())
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in ignored and (named is None or f.name in named)
+    ]
 
 
-def differences(existing, incoming, m2m_data=None):
+def differences(existing, incoming, m2m_data=None, named=None):
     """``[(field, stored value, fixture value)]`` for each field that differs; many-to-many
-    values are sets of primary keys."""
+    values are sets of primary keys. Fields the fixture does not name are not compared:
+    they keep what the application or a researcher put there."""
     found = []
-    for f in compared_fields(type(incoming)):
+    for f in compared_fields(type(incoming), named):
         old, new = f.value_from_object(existing), f.value_from_object(incoming)
         if old != new:
             found.append((f, old, new))
@@ -189,10 +205,6 @@ def differences(existing, incoming, m2m_data=None):
         if old != set(values):
             found.append((f, old, set(values)))
     return found
-
-
-def differs(existing, incoming):
-    return bool(differences(existing, incoming))
 
 
 def label(record):
@@ -277,14 +289,19 @@ class Seeder:
         for path in [Path(p) for p in paths] if paths else fixture_paths():
             if self.progress:
                 self.progress(f"Loading {path.name}")
-            with path.open(encoding="utf-8") as stream:
-                # One record at a time: later records refer to earlier ones by natural key.
-                objects = serializers.deserialize("json", stream)
-                try:
-                    for deserialized in objects:
-                        self.load_one(deserialized)
-                except serializers.base.DeserializationError as exc:
-                    raise SeedError(f"{path.name}: {exc}") from exc
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise SeedError(f"{path.name}: {exc}") from exc
+            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                raise SeedError(f"{path.name}: a fixture is a list of records.")
+            # One record at a time: later records refer to earlier ones by natural key.
+            objects = serializers.deserialize("python", data)
+            try:
+                for raw, deserialized in zip(data, objects, strict=True):
+                    self.load_one(deserialized, named=set(raw.get("fields", {})))
+            except serializers.base.DeserializationError as exc:
+                raise SeedError(f"{path.name}: {exc}") from exc
         if self.update:
             self.report_statuses()
             if not paths:  # only a run over every fixture knows what is no longer in them
@@ -299,7 +316,7 @@ class Seeder:
 
     # Loading the fixtures
 
-    def load_one(self, deserialized):
+    def load_one(self, deserialized, named):
         record = deserialized.object
         model = type(record)
         name = str(model._meta.verbose_name_plural)
@@ -318,7 +335,7 @@ class Seeder:
         except ValidationError as exc:
             raise SeedError(f"{model._meta.model_name} {record.key}: {exc.message_dict}") from exc
         if record.pk is not None:
-            self.compare(model.objects.get(pk=record.pk), record, deserialized.m2m_data)
+            self.compare(model.objects.get(pk=record.pk), record, deserialized.m2m_data, named)
             return
         if isinstance(record, models.StatusUpdate):
             subject = record.commitment or record.motion
@@ -342,15 +359,15 @@ class Seeder:
                 getattr(record, field_name).set(values)
         self.report.created[name] += 1
 
-    def compare(self, existing, record, m2m_data):
+    def compare(self, existing, record, m2m_data, named):
         name = str(type(record)._meta.verbose_name_plural)
         if not self.update:
-            if differs(existing, record):
+            if differences(existing, record, named=named):
                 self.report.skipped.append(label(record))
             else:
                 self.report.unchanged[name] += 1
             return
-        found = differences(existing, record, m2m_data)
+        found = differences(existing, record, m2m_data, named)
         if not found:
             self.report.unchanged[name] += 1
             return

@@ -183,6 +183,19 @@ def test_update_applies_a_corrected_field_and_many_to_many_and_reports_them(seed
     assert Commitment.objects.get(key="tz-2").history.count() == other_rows  # untouched
 
 
+def test_fields_the_fixture_does_not_name_are_left_alone_and_due_ranges_follow(seeded):
+    Letter.objects.filter(key="brief-a").update(date_precision="approximate")  # not seeded
+    before = Commitment.objects.get(key="tz-1")
+    seeded.find("tz-1")["due_phrase"] = "in het eerste kwartaal van 2022"
+    seeded.write()
+    output = seed("--update")
+    assert Letter.objects.get(key="brief-a").date_precision == "approximate"
+    after = Commitment.objects.get(key="tz-1")
+    assert (after.due_start, after.due_end) == (date(2022, 1, 1), date(2022, 3, 31))
+    assert f"  - commitment tz-1: due_end: {before.due_end} → 2022-03-31" in output
+    assert "letter brief-a" not in output
+
+
 def test_a_second_update_changes_nothing(seeded):
     seeded.find("tz-1")["title"] = "Nieuwe titel"
     seeded.find("su-2")["note"] = "Het onderzoek is gestart."
