@@ -30,6 +30,7 @@ Every write of ``seed --update`` is recorded in the history with the change reas
 
 import csv
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,8 +212,9 @@ def label(record):
     return f"{record._meta.verbose_name} {record.key}"
 
 
-def shown(f, value):
-    """A value as the report shows it: related records by key, long text shortened."""
+def shown(f, value, start=0):
+    """A value as the report shows it: related records by key, long text shortened (from
+    ``start``, where it begins to differ from the other value)."""
     if f.many_to_many:
         keys = f.related_model.objects.filter(pk__in=value).values_list("key", flat=True)
         return "[" + ", ".join(sorted(keys)) + "]"
@@ -223,8 +225,21 @@ def shown(f, value):
         return key or f"(deleted #{value})"
     if isinstance(value, str):
         text = " ".join(value.split())
-        return repr(text if len(text) <= 70 else text[:67] + "...")
+        head = "..." if start else ""
+        tail = "..." if len(text) > start + 70 else ""
+        return repr(head + text[start : start + 70] + tail)
     return str(value)
+
+
+def change(f, old, new):
+    """ "old → new"; of two long texts, the part where they begin to differ."""
+    start = 0
+    if isinstance(old, str) and isinstance(new, str):
+        old_text, new_text = " ".join(old.split()), " ".join(new.split())
+        same = len(os.path.commonprefix([old_text, new_text]))
+        if max(len(old_text), len(new_text)) > 70 and same > 40:
+            start = same - 30
+    return f"{shown(f, old, start)} → {shown(f, new, start)}"
 
 
 def is_historical(model):
@@ -376,9 +391,7 @@ class Seeder:
             self.report.kept.append(f"{label(existing)}: differs from the fixture in {fields}")
             return
         for f, old, new in found:
-            self.report.changes.append(
-                f"{label(existing)}: {f.name}: {shown(f, old)} → {shown(f, new)}"
-            )
+            self.report.changes.append(f"{label(existing)}: {f.name}: {change(f, old, new)}")
         values = {f.attname: new for f, _old, new in found if not f.many_to_many}
         if isinstance(existing, models.StatusUpdate):
             self.note_status(existing.subject)
