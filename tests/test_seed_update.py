@@ -369,6 +369,30 @@ def test_a_merged_key_moves_every_reference_and_deletes_the_old_record(seeded, r
     assert not Letter.objects.filter(key="brief-dup").exists()
 
 
+def test_a_merged_commitment_brings_its_status_updates_and_the_status_follows(seeded):
+    duplicate = {k: v for k, v in seeded.find("tz-1", "commitment").items() if k != "key"}
+    seeded.data.append(record("commitment", "tz-dubbel", **duplicate))
+    seeded.data.append(
+        status_update("su-dubbel", "tz-dubbel", "2022-03-01", "fulfilled", "Geïnformeerd.")
+    )
+    seeded.write()
+    seed()
+    merged = [r for r in seeded.data if r["fields"]["key"] != "tz-dubbel"]
+    seeded.write(json.loads(json.dumps(merged).replace('"tz-dubbel"', '"tz-1"')))
+    seeded.replaced(("commitment", "tz-dubbel", "tz-1"))
+
+    assert "replaced keys still in the database: 1\n  - commitment tz-dubbel" in seed()
+    output = seed("--update")
+    assert not Commitment.objects.filter(key="tz-dubbel").exists()
+    commitment = Commitment.objects.get(key="tz-1")
+    assert sorted(commitment.updates.values_list("key", flat=True)) == ["su-1", "su-dubbel"]
+    assert (commitment.status, commitment.status_date) == (Status.FULFILLED, date(2022, 3, 1))
+    assert "  - commitment tz-dubbel → tz-1: status update su-dubbel: commitment now tz-1" in (
+        output
+    )
+    assert "  - commitment tz-1: in_progress (2021-06-01) → fulfilled (2022-03-01)" in output
+
+
 def test_an_old_key_a_researcher_edited_is_reported_for_merging(seeded, researcher):
     letter = Letter.objects.get(key="brief-dup")
     letter.title = "Titel van de onderzoeker"
