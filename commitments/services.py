@@ -104,6 +104,7 @@ def record_status_update(
     corrects=None,
     researcher=None,
     key=None,
+    change_reason=None,
 ):
     """Add a status update to a commitment or motion and bring its current status in
     step with the latest update. Earlier updates are never changed: a correction is a
@@ -133,12 +134,33 @@ def record_status_update(
     if key:
         update.key = key
     update.full_clean()
+    update._change_reason = change_reason  # read by django-simple-history
     update.save()
-    refresh_current_status(subject, researcher)
+    refresh_current_status(subject, researcher, change_reason=change_reason)
     return update
 
 
-def refresh_current_status(subject, researcher=None):
+@transaction.atomic
+def correct_seeded_status_update(update, *, change_reason, **values):
+    """Correct, in place, a status update that the seed fixtures created and that no
+    researcher recorded (a translated note, a corrected date or status), then bring the
+    current status of its subject, and of its former subject, in step. This corrects the
+    seed data, not anyone's history: a researcher's update is never changed. ``values``
+    are field attribute names (``evidence_letter_id``) and their new values."""
+    if update.researcher_id is not None:
+        raise ValueError("a status update recorded by a researcher is never changed")
+    former = update.subject
+    for name, value in values.items():
+        setattr(update, name, value)
+    update.full_clean()
+    update._change_reason = change_reason  # read by django-simple-history
+    update.save()
+    for subject in {former, update.subject}:
+        refresh_current_status(subject, change_reason=change_reason)
+    return update
+
+
+def refresh_current_status(subject, researcher=None, *, change_reason=None):
     """Set the subject's current status to that of its latest update. The row is locked
     first, so concurrent updates of one subject are applied one after the other, and the
     change is saved through the model so its history records it."""
@@ -150,5 +172,6 @@ def refresh_current_status(subject, researcher=None):
         locked.status, locked.status_date = status, status_date
         if researcher is not None:
             locked._history_user = researcher  # read by django-simple-history
+        locked._change_reason = change_reason
         locked.save(update_fields=["status", "status_date"])
     subject.status, subject.status_date = status, status_date
