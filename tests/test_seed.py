@@ -152,3 +152,86 @@ def test_a_malformed_fixture_gives_a_clear_error(db, tmp_path):
     bad.write_text('[{"model": "commitments.commitment", "fields": {"made_on": "2 nov"}}]')
     with pytest.raises(CommandError, match=r"Nothing was loaded\. bad\.json"):
         call_command("seed", str(bad), verbosity=0)
+
+
+# Corrections after comparing the fixtures with their documents.
+
+
+def subject(key):
+    from commitments.models import Motion
+
+    return Commitment.objects.filter(key=key).first() or Motion.objects.get(key=key)
+
+
+def evidence(key):
+    return set(subject(key).updates.values_list("evidence_letter__key", flat=True))
+
+
+def test_motion_on_schools_is_not_fulfilled_the_report_names_no_new_measures(seeded):
+    motion = subject("motie-jasper-van-dijk-maatregelen-scholen-seksuele-diversiteit")
+    assert motion.status == Status.NOT_FULFILLED
+    (update,) = motion.updates.all()
+    assert "De inspectie treedt op wanneer dit niet gebeurt." in update.source_passage
+    assert "geen nieuwe maatregelen" in update.note
+
+
+def test_ilga_support_is_reported_by_every_later_document(seeded):
+    commitment = subject("tz-ocw-steun-ilga-oost-europa")
+    assert commitment.status == Status.FULFILLED
+    assert evidence("tz-ocw-steun-ilga-oost-europa") == {
+        "kst-32735-100",
+        "voortgangsrapportage-emancipatie-2020",
+        "beleidsnota-mensenrechten-2023",
+        "kst-30420-415",
+    }
+    passages = " ".join(commitment.updates.values_list("source_passage", flat=True))
+    assert "meerjarige subsidie voor ILGA Europe" in passages
+
+
+def test_working_with_like_minded_countries_is_in_progress_with_later_reports(seeded):
+    commitment = subject("tz-samenwerking-gelijkgestemde-landen-lhbti")
+    assert commitment.status == Status.IN_PROGRESS
+    assert {"beleidsnota-mensenrechten-2023", "kst-30420-415"} <= evidence(commitment.key)
+
+
+def test_the_three_motions_named_as_carried_out_in_one_sentence_are_fulfilled(seeded):
+    sentence = "waarmee invulling is gegeven aan de moties van de leden Regterschot/El Yassini"
+    for key in (
+        "motie-regterschot-el-yassini-opvang-dakloze-lhbti-jongeren",
+        "motie-30420-342",
+        "motie-van-den-hul-bergkamp-adviezen-movisie-opvang-lhbti-jongeren",
+    ):
+        motion = subject(key)
+        assert motion.status == Status.FULFILLED, key
+        assert motion.updates.filter(source_passage__contains=sentence).exists(), key
+
+
+def test_the_yearly_letter_is_an_ongoing_duty_each_letter_is_evidence(seeded):
+    commitment = subject("tz-jaarlijkse-brief-lhbtiq-eu")
+    assert commitment.status == Status.IN_PROGRESS
+    assert set(commitment.updates.values_list("status", flat=True)) == {Status.IN_PROGRESS}
+    assert evidence(commitment.key) == {"kst-30420-376", "kst-30420-388", "kst-30420-415"}
+
+
+@pytest.mark.parametrize(
+    ("key", "letter"),
+    [
+        ("tz-ocw-steun-ilga-oost-europa", "voortgangsrapportage-emancipatie-2020"),
+        ("tz-ocw-steun-ilga-oost-europa", "beleidsnota-mensenrechten-2023"),
+        ("tz-ocw-steun-ilga-oost-europa", "kst-30420-415"),
+        ("tz-samenwerking-gelijkgestemde-landen-lhbti", "beleidsnota-mensenrechten-2023"),
+        ("tz-samenwerking-gelijkgestemde-landen-lhbti", "kst-30420-415"),
+        ("tz-verkennen-gastland-idahot", "kst-30420-415"),
+        ("motie-36200-xvii-d66-01", "kst-30420-415"),
+    ],
+)
+def test_later_documents_that_report_on_earlier_items_are_linked_as_evidence(key, letter):
+    """Read from the fixtures, so a dropped link fails without a database."""
+    linked = {
+        record["fields"]["evidence_letter"][0]
+        for _name, record in RECORDS
+        if record["model"] == "commitments.statusupdate"
+        and [key] in (record["fields"]["commitment"], record["fields"]["motion"])
+        and record["fields"]["evidence_letter"]
+    }
+    assert letter in linked
