@@ -235,3 +235,33 @@ def test_later_documents_that_report_on_earlier_items_are_linked_as_evidence(key
         and record["fields"]["evidence_letter"]
     }
     assert letter in linked
+
+
+def replaced_keys():
+    lines = (Path(settings.FIXTURES_DIR) / "replaced_keys.tsv").read_text().splitlines()
+    assert lines[0].split("\t") == ["model", "old_key", "new_key"]
+    return [tuple(line.split("\t")) for line in lines[1:]]
+
+
+def test_replaced_keys_are_gone_from_the_fixtures_and_their_successors_exist():
+    keys = {(record["model"].split(".")[1], record["fields"]["key"]) for _name, record in RECORDS}
+    assert ("letter", "kamerbrief-inzet-gendergelijkheid-lhbti-eu-2021", "kst-30420-367") in (
+        replaced_keys()
+    )
+    for model, old, new in replaced_keys():
+        assert (model, old) not in keys
+        assert (model, new) in keys
+
+
+def test_the_2021_letter_is_recorded_once_with_the_best_data_of_both(seeded):
+    from commitments.models import Letter
+
+    (letter,) = Letter.objects.filter(dossier__number="30 420", number="367")
+    assert letter.key == "kst-30420-367"
+    assert letter.vergaderjaar == "2021-2022"
+    assert letter.url.startswith("https://www.rijksoverheid.nl/documenten/kamerstukken/2021/12/03/")
+    assert not Letter.objects.filter(title__startswith="Kamerbrief over Nederlandse inzet").exclude(
+        key="kst-30420-367"
+    )
+    reported_by = set(letter.reported_by.values_list("key", flat=True))
+    assert reported_by == {"beleidsnota-mensenrechten-2023", "kst-30420-415"}
