@@ -265,3 +265,42 @@ def test_the_2021_letter_is_recorded_once_with_the_best_data_of_both(seeded):
     )
     reported_by = set(letter.reported_by.values_list("key", flat=True))
     assert reported_by == {"beleidsnota-mensenrechten-2023", "kst-30420-415"}
+
+
+def fixture_fields(model):
+    return [
+        record["fields"] for _name, record in RECORDS if record["model"] == f"commitments.{model}"
+    ]
+
+
+# Left empty because the day is not certain: Blok handed Foreign Affairs to Kaag on 24 or
+# 25 May 2021.
+OFFICE_END_UNKNOWN = {"bz-minister-rutte-iii-blok"}
+
+
+def test_every_office_of_a_person_with_a_successor_or_in_an_ended_cabinet_has_an_end():
+    cabinet_end = {c["key"]: c["end"] for c in fixture_fields("cabinet")}
+    offices = [o for o in fixture_fields("office") if o["person"]]
+    for office in offices:
+        post = (office["ministry"], office["role"], office["portfolio"])
+        successors = [
+            other["start"]
+            for other in offices
+            if (other["ministry"], other["role"], other["portfolio"]) == post
+            and other["start"]
+            and office["start"]
+            and other["start"] > office["start"]
+        ]
+        ended = office["cabinet"] and cabinet_end[office["cabinet"][0]]
+        if office["key"] in OFFICE_END_UNKNOWN or not (successors or ended):
+            continue
+        assert office["end"], office["key"]
+        assert not successors or office["end"] <= min(successors), office["key"]
+        assert not ended or office["end"] <= ended, office["key"]
+
+
+def test_ministers_who_left_office_early_have_their_end_date():
+    ends = {o["key"]: o["end"] for o in fixture_fields("office")}
+    assert ends["bz-minister-rutte-ii-timmermans"] == "2014-10-17"
+    assert ends["bz-minister-rutte-iv-hoekstra"] == "2023-09-01"
+    assert ends["bz-minister-schoof-veldkamp"] == "2025-08-22"
