@@ -304,3 +304,37 @@ def test_ministers_who_left_office_early_have_their_end_date():
     assert ends["bz-minister-rutte-ii-timmermans"] == "2014-10-17"
     assert ends["bz-minister-rutte-iv-hoekstra"] == "2023-09-01"
     assert ends["bz-minister-schoof-veldkamp"] == "2025-08-22"
+
+
+# Evidence documents that carry no date: the date used, and how certain it is.
+UNDATED = {
+    "voortgangsrapportage-emancipatie-2020": ("2021-02-03", "approximate", "niet gedateerd"),
+    "beleidsnota-mensenrechten-2023": ("2023-05-17", "approximate", "niet gedateerd"),
+    "kst-30420-415": ("2024-12-31", "not_after", "bovengrens"),
+}
+
+
+def test_estimated_dates_are_marked_and_explained():
+    letters = {f["key"]: f for f in fixture_fields("letter")}
+    for key, (day, precision, _why) in UNDATED.items():
+        assert (letters[key]["date"], letters[key].get("date_precision")) == (day, precision)
+    estimated = 0
+    for update in fixture_fields("statusupdate"):
+        letter = (update["evidence_letter"] or [None])[0]
+        if letter in UNDATED and update["date"] == UNDATED[letter][0]:
+            _day, precision, why = UNDATED[letter]
+            assert update.get("date_precision") == precision, update["key"]
+            assert why in update["note"], update["key"]
+            estimated += 1
+        else:
+            assert update.get("date_precision", "exact") == "exact", update["key"]
+    assert estimated >= 67
+
+
+def test_seeded_records_keep_their_date_precision(seeded):
+    from commitments.models import DatePrecision, Letter
+
+    assert Letter.objects.get(key="kst-30420-415").date_precision == DatePrecision.NOT_AFTER
+    expected = Counter(u.get("date_precision", "exact") for u in fixture_fields("statusupdate"))
+    assert expected["approximate"] and expected["not_after"]
+    assert Counter(StatusUpdate.objects.values_list("date_precision", flat=True)) == expected
