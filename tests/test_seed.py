@@ -338,3 +338,29 @@ def test_seeded_records_keep_their_date_precision(seeded):
     expected = Counter(u.get("date_precision", "exact") for u in fixture_fields("statusupdate"))
     assert expected["approximate"] and expected["not_after"]
     assert Counter(StatusUpdate.objects.values_list("date_precision", flat=True)) == expected
+
+
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|with|been|being|will|which|this|that|were|has|have|into|report|research|"
+    r"announced|expected|government|letter|progress|paper)\b",
+    re.IGNORECASE,
+)
+# English names, quoted as published: a document's own title, an event.
+ENGLISH_NAMES = (
+    "Joint letter on the continuation and strengthening of gender equality and LGBTIQ equality "
+    "in the European Union",
+    "International Day Against Homophobia, Transphobia and Biphobia",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "record"), RECORDS, ids=[f"{n}:{r['fields']['key']}" for n, r in RECORDS]
+)
+def test_data_text_is_dutch(name, record):
+    for field, value in record["fields"].items():
+        if field in {"key", "url", "evidence_url", "filename", "source_passage"}:
+            continue
+        if isinstance(value, str):
+            for english_name in ENGLISH_NAMES:
+                value = value.replace(english_name, "")
+            assert not ENGLISH_WORDS.search(value), f"{field}: {value[:80]}"
