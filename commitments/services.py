@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .due import parse_due
-from .models import Commitment, Motion, Status, StatusUpdate
+from .models import Commitment, DatePrecision, Motion, Origin, Status, StatusUpdate
 from .text import normalise
 
 
@@ -103,10 +103,16 @@ def record_status_update(
     corrects=None,
     researcher=None,
     key=None,
+    origin=None,
+    date_precision=DatePrecision.EXACT,
 ):
     """Add a status update to a commitment or motion and bring its current status in
     step with the latest update. Earlier updates are never changed: a correction is a
-    new update that points at the one it corrects."""
+    new update that points at the one it corrects.
+
+    ``origin`` says where the update comes from; without it, an update with a researcher
+    is the researcher's and one without comes from a document. The register sync records
+    its updates with ``origin=Origin.REGISTER`` and no researcher."""
     if not isinstance(subject, (Commitment, Motion)):
         raise TypeError("subject must be a commitment or a motion")
     if status not in Status.values:
@@ -127,6 +133,8 @@ def record_status_update(
         evidence_url=evidence_url,
         corrects=corrects,
         researcher=researcher,
+        origin=origin or (Origin.RESEARCHER if researcher is not None else Origin.DOCUMENT),
+        date_precision=date_precision,
     )
     if key:
         update.key = key
