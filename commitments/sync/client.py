@@ -12,6 +12,10 @@ BASE = "https://gegevensmagazijn.tweedekamer.nl"
 USER_AGENT = "toezeggingen-tracker (register sync)"
 
 
+class RefusedError(SyncError):
+    """HTTP 4xx other than 429: asking again will not help."""
+
+
 class RegisterClient:
     def __init__(self, *, http=None, attempts=4, backoff=2.0, timeout=30.0, sleep=time.sleep):
         self.http = http or httpx.Client(
@@ -40,16 +44,16 @@ class RegisterClient:
                 if response.status_code == 429 or response.status_code >= 500:
                     last = f"HTTP {response.status_code}"
                 elif response.status_code >= 400:
-                    raise SyncError(f"{url} answered HTTP {response.status_code}; not retried.")
+                    raise RefusedError(f"{url} answered HTTP {response.status_code}.")
                 else:
                     return handle(response)
             except httpx.TimeoutException as exc:
                 last = f"timed out ({type(exc).__name__})"
             except httpx.TransportError as exc:
                 last = f"network error: {exc}"
-            except SyncError as exc:
-                if "not retried" in str(exc):
-                    raise
+            except RefusedError:
+                raise
+            except SyncError as exc:  # a page that does not parse
                 last = str(exc)
             if attempt < self.attempts:
                 self.sleep(self.backoff * 2 ** (attempt - 1))

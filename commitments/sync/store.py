@@ -1,0 +1,676 @@
+"""Write register pages to the database: one transaction per page, together with the
+position the next run resumes from.
+
+What a sync does to existing data:
+- Records are matched on their Tweede Kamer id, then on their register number
+  (``TZ...``, Zaak number) or Kamerstuk, so an imported record merges with a hand-seeded
+  one instead of duplicating it.
+- Content fields (title, text, dates, who made it) are filled only where they are empty:
+  a value a researcher or a source document gave is never overwritten. The register's own
+  fields (raw status, decision, appraisal, votes, time of change, fulfilment letters) are
+  kept in step.
+- A changed status adds a status update (origin "register", no researcher) whose evidence
+  is the register record. Earlier updates, and researchers' updates, are never touched.
+- An unknown or empty status is kept raw and flagged for review, never guessed.
+- A record the register deletes is marked withdrawn, never removed.
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .. import services
+from ..models import (
+    KST_TEXT_URL,
+    Commitment,
+    DatePrecision,
+    Dossier,
+    Letter,
+    LetterKind,
+    MemberOfParliament,
+    Ministry,
+    Motion,
+    MotionOutcome,
+    Office,
+    Origin,
+    Person,
+    Role,
+    Status,
+    SyncState,
+)
+from . import parse
+from .client import BASE
+
+# The register's status values, the schema's and those of the live data.
+STATUS_MAP = {
+    "openstaand": Status.OPEN,
+    "voldaan": Status.FULFILLED,
+    "afgedaan": Status.FULFILLED,
+    "deels voldaan": Status.PARTIALLY_FULFILLED,
+    "deels afgedaan": Status.PARTIALLY_FULFILLED,
+    "vervallen": Status.LAPSED,
+}
+
+REGISTER_NOTE = "Register van toezeggingen van de Tweede Kamer, {number}: status “{raw}”."
+TITLE_LENGTH = 200
+
+
+def map_status(raw):
+    """The tracker's status for a register status, or None when it is unknown or empty."""
+    return STATUS_MAP.get(" ".join((raw or "").lower().split()))
+
+
+def motion_outcome(decision_kind):
+    kind = decision_kind.lower()
+    if "aangenomen" in kind:
+        return MotionOutcome.ADOPTED
+    if "verworpen" in kind:
+        return MotionOutcome.REJECTED
+    if "ingetrokken" in kind:
+        return MotionOutcome.WITHDRAWN
+    return ""
+
+
+def title_from(text, fallback):
+    """The first sentence of the text, or its first words, for a title."""
+    text = " ".join(text.split())
+    if not text:
+        return fallback
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if len(sentence) <= TITLE_LENGTH:
+        return sentence
+    return text[: TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def role_from(function):
+    words = function.lower().replace("-", " ")
+    if words.startswith("minister president"):
+        return Role.MINISTER_PRESIDENT
+    if words.startswith("minister"):
+        return Role.MINISTER
+    if words.startswith("staatssecretaris"):
+        return Role.STAATSSECRETARIS
+    return None
+
+
+def dossier_label(number, addition=""):
+    """ "36410" -> "36 410"; "35300", "XVII" -> "35 300 XVII" (the tracker's notation)."""
+    digits = re.sub(r"\s", "", number)
+    label = f"{digits[:-3]} {digits[-3:]}" if digits.isdigit() and len(digits) > 3 else digits
+    return f"{label} {addition}".strip() if addition else label
+
+
+KST_ID = re.compile(r"kst-(\d{4,6})(?:-([A-Za-z0-9]+(?:-[0-9]+)?))?-(\d+)(?![\w-])", re.IGNORECASE)
+KAMERSTUK = re.compile(
+    r"\b(\d{2}\s?\d{3})(?:[\s-]+([IVXLC]+|[A-Z](?:-\d+)?|\d{1,2}))?\s*(?:,\s*)?(?:nr\.?\s*|-)\s*(\d+)\b"
+)
+
+
+def kamerstukken_in(text):
+    """(dossier number, addition, number) of each Kamerstuk a kamerbriefNakoming names."""
+    found = [(d, a or "", n) for d, a, n in KST_ID.findall(text)]
+    if not found:
+        found = [(d.replace(" ", ""), a or "", n) for d, a, n in KAMERSTUK.findall(text)]
+    return found
+
+
+def kst_id(dossier, addition, number):
+    return "-".join(part for part in ("kst", dossier, addition.upper(), number) if part)
+
+
+@dataclass
+class RunReport:
+    pages: int = 0
+    records: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    status_updates: int = 0
+    flagged: int = 0
+    seconds: float = 0.0
+    complete: bool = False
+    details: list = field(default_factory=list)
+
+    @property
+    def per_second(self):
+        return self.records / self.seconds if self.seconds else 0.0
+
+    def summary(self):
+        return (
+            f"{self.pages} pages, {self.records} records ({self.per_second:,.0f}/s): "
+            f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged, "
+            f"{self.withdrawn} withdrawn, {self.status_updates} status updates, "
+            f"{self.flagged} flagged for review"
+        )
+
+
+class Resolver:
+    """Finds or creates the people, offices, ministries, letters, dossiers and members of
+    parliament records refer to, with caches that live for one run. A name the tracker
+    does not know is created once, flagged, and found by the same rule on the next run."""
+
+    def __init__(self):
+        self.ministries = None
+        self.persons = {}
+        self.offices = {}
+        self.dossiers = {}
+        self.members = {}
+        self.keys = set()
+
+    # keys ------------------------------------------------------------------------------
+
+    def key_for(self, model, base):
+        key = slugify(base)[:110] or "register"
+        candidate, n = key, 1
+        while (model, candidate) in self.keys or model.objects.filter(key=candidate).exists():
+            n += 1
+            candidate = f"{key}-{n}"
+        self.keys.add((model, candidate))
+        return candidate
+
+    # ministries, persons, offices --------------------------------------------------------
+
+    def ministry(self, name):
+        name = " ".join(name.split())
+        if not name:
+            return None
+        if self.ministries is None:
+            self.ministries = {}
+            for ministry in Ministry.objects.all():
+                for label in (ministry.name, ministry.abbreviation):
+                    if label:
+                        self.ministries[label.lower()] = ministry
+        full = name if name.lower().startswith("ministerie") else f"Ministerie van {name}"
+        found = self.ministries.get(name.lower()) or self.ministries.get(full.lower())
+        if found is None:
+            found = Ministry.objects.create(key=self.key_for(Ministry, full), name=full)
+            self.ministries[name.lower()] = self.ministries[full.lower()] = found
+        return found
+
+    def person(self, record):
+        """(person, created) for the bewindspersoon a toezegging names; None without a name."""
+        surname = record.achternaam or record.naam
+        if not surname:
+            return None, False
+        full_surname = f"{record.tussenvoegsel} {surname}".strip()
+        cache_key = (full_surname.lower(), record.voornaam.lower(), record.initialen.lower())
+        if cache_key in self.persons:
+            return self.persons[cache_key], False
+        candidates = Person.objects.filter(name__iexact=surname) | Person.objects.filter(
+            name__iexact=full_surname
+        )
+        initials = record.initialen.replace(".", "").replace(" ", "").lower()
+        found = None
+        for candidate in candidates.order_by("pk"):
+            first_ok = not record.voornaam or not candidate.first_name
+            first_ok = first_ok or candidate.first_name.lower() == record.voornaam.lower()
+            theirs = candidate.initials.replace(".", "").replace(" ", "").lower()
+            initials_ok = not initials or not theirs or initials == theirs
+            if first_ok and initials_ok:
+                found = candidate
+                break
+        created = False
+        if found is None:
+            found = Person.objects.create(
+                key=self.key_for(Person, f"{record.voornaam or record.initialen} {full_surname}"),
+                name=full_surname,
+                first_name=record.voornaam,
+                initials=record.initialen,
+                needs_review=True,
+            )
+            created = True
+        self.persons[cache_key] = found
+        return found, created
+
+    def office(self, record):
+        """(office, flagged) for who made a toezegging: matched by name, function,
+        ministry and date; created (and flagged) when the tracker has no such office."""
+        person, created = self.person(record)
+        role = role_from(record.functie)
+        ministry = self.ministry(record.ministerie)
+        if person is None or role is None or ministry is None:
+            return None, True
+        offices = self.offices.get(person.pk)
+        if offices is None:
+            offices = self.offices[person.pk] = list(person.offices.all())
+        day = record.aanmaakdatum
+        matching = [o for o in offices if o.role == role and o.ministry_id == ministry.pk]
+        in_time = [
+            o
+            for o in matching
+            if day is None
+            or ((o.start is None or o.start <= day) and (o.end is None or day <= o.end))
+        ]
+        if in_time or matching:
+            return (in_time or matching)[0], created
+        office = Office.objects.create(
+            key=self.key_for(Office, f"{ministry.abbreviation or ministry.name} {role} {person}"),
+            person=person,
+            role=role,
+            ministry=ministry,
+        )
+        offices.append(office)
+        return office, True
+
+    # letters -------------------------------------------------------------------------
+
+    def dossier(self, number, addition="", title=""):
+        label = dossier_label(number, addition)
+        if not label:
+            return None
+        if label not in self.dossiers:
+            found = Dossier.objects.filter(number=label).first()
+            if found is None:
+                found = Dossier.objects.create(
+                    key=self.key_for(Dossier, f"dossier-{label}"), number=label, title=title[:300]
+                )
+            self.dossiers[label] = found
+        return self.dossiers[label]
+
+    def letters(self, values):
+        """(letters, unread) for the kamerbriefNakoming values of a toezegging."""
+        letters, unread = [], []
+        for value in values:
+            found = kamerstukken_in(value)
+            if not found:
+                unread.append(value)
+            for dossier_number, addition, number in found:
+                letters.append(self.letter(dossier_number, addition, number))
+        return letters, unread
+
+    def letter(self, dossier_number, addition, number):
+        identity = kst_id(dossier_number, addition, number)
+        letter = Letter.objects.filter(kst_id=identity).first()
+        if letter is not None:
+            return letter
+        dossier = self.dossier(dossier_number, addition.upper())
+        letter = Letter.objects.filter(dossier=dossier, number=number).first()
+        if letter is None:
+            letter = Letter(
+                key=self.key_for(Letter, identity),
+                kind=LetterKind.KAMERBRIEF,
+                dossier=dossier,
+                number=number,
+                title=f"Kamerstuk {dossier.number}, nr. {number}",
+                origin=Origin.REGISTER,
+            )
+        letter.kst_id = identity
+        letter.text_url = letter.text_url or KST_TEXT_URL.format(identity)
+        letter.url = letter.url or letter.text_url
+        letter.save()
+        return letter
+
+    # members of parliament -------------------------------------------------------------
+
+    def member(self, actor):
+        cache_key = actor.tk_id or (actor.name.lower(), actor.party.lower())
+        if cache_key in self.members:
+            return self.members[cache_key]
+        found = None
+        if actor.tk_id:
+            found = MemberOfParliament.objects.filter(tk_id=actor.tk_id).first()
+        if found is None:
+            found = MemberOfParliament.objects.filter(
+                name__iexact=actor.name, party__iexact=actor.party
+            ).first()
+            if found is not None and actor.tk_id and found.tk_id is None:
+                found.tk_id = actor.tk_id
+                found.save(update_fields=["tk_id"])
+        if found is None:
+            found = MemberOfParliament.objects.create(
+                key=self.key_for(MemberOfParliament, f"{actor.name} {actor.party}"),
+                name=actor.name[:100],
+                party=actor.party[:50],
+                tk_id=actor.tk_id or None,
+            )
+        self.members[cache_key] = found
+        return found
+
+
+def fill(record, field_name, value):
+    """Set a content field only when it is empty: what a researcher wrote stays."""
+    if value in (None, "") or getattr(record, field_name) not in (None, ""):
+        return False
+    setattr(record, field_name, value)
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# Toezeggingen
+
+
+def store_toezeggingen(records, resolver, report, since=None):
+    ids = [r.tk_id for r in records]
+    numbers = [r.nummer for r in records if r.nummer]
+    known = {str(c.tk_id): c for c in Commitment.objects.select_for_update().filter(tk_id__in=ids)}
+    by_number = {
+        c.tk_number: c for c in Commitment.objects.select_for_update().filter(tk_number__in=numbers)
+    }
+    for record in records:
+        report.records += 1
+        if since and record.updated and record.updated < since:
+            report.unchanged += 1
+            continue
+        commitment = known.get(record.tk_id) or by_number.get(record.nummer)
+        if commitment is None:
+            if record.deleted:
+                report.unchanged += 1  # deleted before the tracker saw it: nothing to keep
+                continue
+            commitment = create_commitment(record, resolver, report)
+        elif record.deleted:
+            if not commitment.withdrawn:
+                commitment.withdrawn = True
+                commitment.register_updated = record.updated
+                commitment.version += 1
+                commitment.save(update_fields=["withdrawn", "register_updated", "version"])
+                report.withdrawn += 1
+            else:
+                report.unchanged += 1
+        elif commitment.tk_id is not None and commitment.register_updated == record.updated:
+            report.unchanged += 1
+        else:
+            update_commitment(commitment, record, resolver, report)
+        known[record.tk_id] = commitment
+        if record.nummer:
+            by_number[record.nummer] = commitment
+
+
+def create_commitment(record, resolver, report):
+    office, flagged = resolver.office(record)
+    letters, unread = resolver.letters(record.kamerbrief_nakoming)
+    unmapped = map_status(record.status) is None
+    commitment = Commitment(
+        key=resolver.key_for(Commitment, record.nummer or record.tk_id),
+        title=title_from(record.tekst, record.nummer or record.tk_id),
+        text=record.tekst or record.nummer or record.tk_id,
+        made_by=office,
+        made_on=record.aanmaakdatum,
+        occasion=f"Activiteit {record.activiteit_nummer}" if record.activiteit_nummer else "",
+        due_end=record.datum_nakoming,
+        tk_id=record.tk_id,
+        tk_number=record.nummer or None,
+        origin=Origin.REGISTER,
+        register_status=record.status,
+        register_updated=record.updated,
+        register_fulfilment="\n".join(record.kamerbrief_nakoming),
+        needs_review=flagged or bool(unread) or unmapped,
+    )
+    commitment.save()
+    if letters:
+        commitment.fulfilment_letters.add(*letters)
+    report.created += 1
+    report.flagged += commitment.needs_review
+    apply_status(commitment, record, None, letters, report)
+
+
+def update_commitment(commitment, record, resolver, report):
+    changed = ["register_updated", "version"]
+    if commitment.tk_id is None:
+        commitment.tk_id = record.tk_id
+        changed.append("tk_id")
+    if record.nummer and not commitment.tk_number:
+        commitment.tk_number = record.nummer
+        changed.append("tk_number")
+    office, flagged = (None, False)
+    if commitment.made_by_id is None:
+        office, flagged = resolver.office(record)
+    for name, value in (
+        ("text", record.tekst),
+        ("made_by", office),
+        ("made_on", record.aanmaakdatum),
+        ("due_end", record.datum_nakoming if not commitment.due_start else None),
+    ):
+        if fill(commitment, name, value):
+            changed.append(name)
+    letters, unread = resolver.letters(record.kamerbrief_nakoming)
+    fulfilment = "\n".join(record.kamerbrief_nakoming)
+    if fulfilment != commitment.register_fulfilment:
+        commitment.register_fulfilment = fulfilment
+        changed.append("register_fulfilment")
+    old_status = commitment.register_status
+    if record.status != old_status:
+        commitment.register_status = record.status
+        changed.append("register_status")
+    unmapped = record.status != old_status and map_status(record.status) is None
+    if (flagged or unread or unmapped) and not commitment.needs_review:
+        commitment.needs_review = True
+        changed.append("needs_review")
+        report.flagged += 1
+    if commitment.withdrawn:
+        commitment.withdrawn = False  # back in the register
+        changed.append("withdrawn")
+    commitment.register_updated = record.updated
+    commitment.version += 1
+    commitment.save(update_fields=changed)
+    if letters:
+        commitment.fulfilment_letters.add(*letters)
+    report.changed += 1
+    apply_status(commitment, record, old_status, letters, report)
+
+
+def apply_status(commitment, record, old_raw, letters, report):
+    """Record the register's status when it maps to another status than the register's
+    previous one (``old_raw``; None on the first import): a new dated update with the
+    register record as evidence. An unknown or empty status adds nothing."""
+    status = map_status(record.status)
+    if status is None:
+        return
+    if old_raw is not None and (old_raw == record.status or map_status(old_raw) == status):
+        return  # unchanged, or Voldaan became Afgedaan: the same status in other words
+    if status == Status.OPEN and record.aanmaakdatum and old_raw is None:
+        day, precision = record.aanmaakdatum, DatePrecision.EXACT
+    else:
+        day = (record.updated or datetime.now().astimezone()).date()
+        precision = DatePrecision.NOT_AFTER  # changed at the latest when the record was
+    services.record_status_update(
+        subject=commitment,
+        date=day,
+        date_precision=precision,
+        status=status,
+        note=REGISTER_NOTE.format(number=record.nummer or record.tk_id, raw=record.status),
+        evidence_url=commitment.register_url,
+        evidence_letter=letters[0]
+        if letters and status in (Status.FULFILLED, Status.PARTIALLY_FULFILLED)
+        else None,
+        origin=Origin.REGISTER,
+    )
+    report.status_updates += 1
+
+
+# ---------------------------------------------------------------------------------------
+# Motions
+
+
+def store_motions(records, resolver, report, since=None):
+    ids = [r.tk_id for r in records]
+    numbers = [r.nummer for r in records if r.nummer]
+    known = {str(m.tk_id): m for m in Motion.objects.select_for_update().filter(tk_id__in=ids)}
+    by_number = {
+        m.zaak_number: m for m in Motion.objects.select_for_update().filter(zaak_number__in=numbers)
+    }
+    for record in records:
+        report.records += 1
+        if since and record.updated and record.updated < since:
+            report.unchanged += 1
+            continue
+        motion = known.get(record.tk_id) or by_number.get(record.nummer)
+        dossier = None
+        if motion is None and record.dossier_nummer and record.volgnummer:
+            dossier = resolver.dossier(
+                record.dossier_nummer, record.dossier_toevoeging, record.dossier_titel
+            )
+            motion = Motion.objects.filter(dossier=dossier, number=str(record.volgnummer)).first()
+        if motion is not None and motion.tk_id is not None and str(motion.tk_id) != record.tk_id:
+            motion = None  # another Zaak with the same Kamerstuk: keep both
+        if motion is None:
+            if record.deleted:
+                report.unchanged += 1
+                continue
+            motion = Motion(
+                key=resolver.key_for(Motion, record.nummer or record.tk_id),
+                origin=Origin.REGISTER,
+            )
+            report.created += 1
+            new = True
+        elif record.deleted:
+            if not motion.withdrawn:
+                motion.withdrawn = True
+                motion.register_updated = record.updated
+                motion.version += 1
+                motion.save(update_fields=["withdrawn", "register_updated", "version"])
+                report.withdrawn += 1
+            else:
+                report.unchanged += 1
+            continue
+        elif motion.tk_id is not None and motion.register_updated == record.updated:
+            report.unchanged += 1
+            continue
+        else:
+            report.changed += 1
+            new = False
+            motion.version += 1
+        write_motion(motion, record, resolver, dossier, new=new)
+        known[record.tk_id] = motion
+
+
+def write_motion(motion, record, resolver, dossier, *, new):
+    motion.tk_id = record.tk_id
+    motion.zaak_number = motion.zaak_number or record.nummer or None
+    if motion.dossier_id is None and record.dossier_nummer:
+        motion.dossier = dossier or resolver.dossier(
+            record.dossier_nummer, record.dossier_toevoeging, record.dossier_titel
+        )
+    if not motion.number and record.volgnummer and motion.dossier_id:
+        number = str(record.volgnummer)
+        taken = Motion.objects.filter(dossier=motion.dossier, number=number)
+        if not taken.exclude(pk=motion.pk).exists():
+            motion.number = number
+    fill(motion, "title", (record.onderwerp or record.titel or record.nummer)[:500])
+    fill(motion, "date", record.gestart_op)
+    submitters = [a for a in record.actors if a.relation.lower() == "indiener"]
+    co_submitters = [a for a in record.actors if a.relation.lower() == "medeindiener"]
+    if motion.submitter_id is None and submitters:
+        motion.submitter = resolver.member(submitters[0])
+    decided = [d for d in record.decisions if motion_outcome(d.kind)]
+    decision = decided[-1] if decided else (record.decisions[-1] if record.decisions else None)
+    motion.outcome = motion_outcome(decision.kind) if decision else ""
+    motion.register_decision = decision.kind[:200] if decision else ""
+    votes_for = votes_against = None
+    if decision and decision.votes:
+        votes_for = sum(v.size or 1 for v in decision.votes if v.kind == "Voor" and not v.mistake)
+        votes_against = sum(
+            v.size or 1 for v in decision.votes if v.kind == "Tegen" and not v.mistake
+        )
+    motion.votes_for, motion.votes_against = votes_for, votes_against
+    motion.cabinet_appraisal = record.kabinetsappreciatie[:100]
+    motion.register_updated = record.updated
+    motion.withdrawn = False
+    motion.save()
+    if new or not motion.co_submitters.exists():
+        members = [resolver.member(a) for a in co_submitters]
+        if members:
+            motion.co_submitters.add(*members)
+
+
+# ---------------------------------------------------------------------------------------
+# Feeds and runs
+
+
+@dataclass
+class Feed:
+    name: str
+    parse: object
+    store: object
+    first_url: object
+    # The SyncFeed is read again from its last page's skiptoken; OData from the latest
+    # change seen.
+    resume_from_last_page: bool
+
+
+def toezegging_url(since=None):
+    return f"{BASE}/SyncFeed/2.0/Feed?" + urlencode({"category": "Toezegging"})
+
+
+def motion_url(since=None):
+    conditions = ["Soort eq 'Motie'"]
+    if since:
+        conditions.append(f"GewijzigdOp ge {since:%Y-%m-%dT%H:%M:%SZ}")
+    query = {
+        "$filter": " and ".join(conditions),
+        "$expand": "Kamerstukdossier,ZaakActor,Besluit($expand=Stemming)",
+        "$orderby": "GewijzigdOp,Id",
+    }
+    return f"{BASE}/OData/v4/2.0/Zaak?" + urlencode(query)
+
+
+FEEDS = {
+    "toezeggingen": Feed(
+        "toezeggingen", parse.parse_feed, store_toezeggingen, toezegging_url, True
+    ),
+    "motions": Feed("motions", parse.parse_odata, store_motions, motion_url, False),
+}
+
+
+def skiptoken(url):
+    values = parse_qs(urlsplit(url).query).get("skiptoken")
+    return values[0] if values else ""
+
+
+def run(feed, client, *, since=None, limit=None, progress=None):
+    """Read ``feed`` from where the last run stopped (or from ``since``), one page per
+    transaction, until its last page or ``limit`` records. A failing page stops the run
+    with a ``SyncError``; pages before it stay written, and the next run starts at it."""
+    state, _ = SyncState.objects.get_or_create(feed=feed.name)
+    stored_latest = state.last_modified
+    if since:
+        url = feed.first_url(since)
+    else:
+        url = state.resume_url or feed.first_url(state.last_modified)
+    resolver = Resolver()
+    report = RunReport()
+    started = time.perf_counter()
+    while url:
+        page = client.fetch_page(url, feed.parse)
+        records = page.records
+        cut = limit is not None and report.records + len(records) > limit
+        if cut:
+            records = records[: limit - report.records]
+        with transaction.atomic():
+            before = (report.created, report.changed, report.withdrawn)
+            feed.store(records, resolver, report, since=since)
+            if cut:
+                resume = url  # read this page again; what was written is skipped
+            elif page.next_url:
+                resume = page.next_url
+            else:
+                resume = url if feed.resume_from_last_page else ""
+            latest = max((r.updated for r in records if r.updated), default=None)
+            if latest and (state.last_modified is None or latest > state.last_modified):
+                state.last_modified = latest
+            wrote = before != (report.created, report.changed, report.withdrawn)
+            # A page that wrote nothing needs no new position, except at the end of the
+            # run: reading it again would write nothing either.
+            moved = resume != state.resume_url or state.last_modified != stored_latest
+            if wrote or (moved and (cut or not page.next_url)):
+                state.resume_url = resume
+                state.pages += 1
+                state.records += len(records)
+                state.save()
+                stored_latest = state.last_modified
+        report.pages += 1
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress(report, url)
+        if cut or (limit is not None and report.records >= limit):
+            break
+        url = page.next_url
+    else:
+        report.complete = True
+    report.seconds = time.perf_counter() - started
+    return report
