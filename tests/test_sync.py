@@ -414,3 +414,27 @@ def test_a_deleted_motion_is_withdrawn_not_removed(register):
     assert MemberOfParliament.objects.filter(name="Bikker").count() == 1
     sync("--feed", "motions")
     assert MemberOfParliament.objects.filter(name="Bikker").count() == 1
+
+
+def test_imported_records_show_like_seeded_ones(register, ocw_minister, admin_client):
+    sync()
+    commitment = by_number("TZ202411-102")
+    page = admin_client.get(commitment.get_absolute_url()).content.decode()
+    assert (
+        'href="https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id=TZ202411-102"' in page
+    )
+    assert "https://zoek.officielebekendmakingen.nl/kst-36600-V-12.html" in page
+    motion = Motion.objects.get(zaak_number="2024Z12345")
+    page = admin_client.get(motion.get_absolute_url()).content.decode()
+    assert "?id=2024Z12345" in page and "Oordeel Kamer" in page
+    assert commitment.title in admin_client.get("/commitments/?status=fulfilled").content.decode()
+    export = b"".join(admin_client.get("/commitments/export.csv").streaming_content).decode()
+    assert commitment.key in export
+    assert commitment.key in admin_client.get("/feed/").content.decode()
+    assert admin_client.get("/progress/").status_code == 200
+
+    factories.commitment(title="Handmatig vastgelegde toezegging")
+    changelist = admin_client.get("/admin/commitments/commitment/", {"origin__exact": "register"})
+    assert changelist.context["cl"].result_count == 8
+    changelist = admin_client.get("/admin/commitments/commitment/", {"origin__exact": "document"})
+    assert changelist.context["cl"].result_count == 1
