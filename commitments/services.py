@@ -7,7 +7,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .due import parse_due
-from .models import Commitment, DatePrecision, Motion, Origin, Status, StatusUpdate
+from .models import (
+    Commitment,
+    DatePrecision,
+    Motion,
+    Origin,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+)
 from .text import normalise
 
 
@@ -158,3 +166,20 @@ def refresh_current_status(subject, researcher=None):
             locked._history_user = researcher  # read by django-simple-history
         locked.save(update_fields=["status", "status_date"])
     subject.status, subject.status_date = status, status_date
+
+
+@transaction.atomic
+def attach_letter_text(letter, *, text, url):
+    """Store the official text of a letter as its source document, so its passages can be
+    cited, checked and searched. A letter that has its text keeps it."""
+    if letter.text_document_id:
+        return letter.text_document
+    document = SourceDocument.objects.create(
+        key=letter.kst_id or letter.key,
+        title=str(letter)[:300],
+        description=f"Officiële tekst van {letter.kst_id or letter}: {url}",
+        text=text,
+    )
+    letter.text_document = document
+    letter.save(update_fields=["text_document"])
+    return document

@@ -86,6 +86,7 @@ def register(db, monkeypatch):
     sleeps = served.sleeps = []
     monkeypatch.setattr(sync_tk.Command, "client", lambda self: RegisterClient(sleep=sleeps.append))
     with respx.mock(assert_all_called=False) as mock:
+        served.mock = mock
         mock.get(FEED_URL).mock(side_effect=served.feed_page)
         mock.get(ODATA_URL).mock(side_effect=served.odata_page)
         yield served
@@ -438,3 +439,29 @@ def test_imported_records_show_like_seeded_ones(register, ocw_minister, admin_cl
     assert changelist.context["cl"].result_count == 8
     changelist = admin_client.get("/admin/commitments/commitment/", {"origin__exact": "document"})
     assert changelist.context["cl"].result_count == 1
+
+
+def test_letter_texts_are_fetched_and_stored_once(register, monkeypatch):
+    from commitments.management.commands import fetch_letter_texts
+
+    monkeypatch.setattr(
+        fetch_letter_texts.Command, "client", lambda self: RegisterClient(sleep=lambda s: None)
+    )
+    sync("--feed", "toezeggingen")
+    repository = "https://repository.overheid.nl/frbr/officielepublicaties/kst"
+    register.mock.get(f"{repository}/30420/kst-30420-415/1/xml/kst-30420-415.xml").mock(
+        return_value=httpx.Response(200, content=corpus("kst-30420-415.xml"))
+    )
+    register.mock.get(url__startswith=repository).mock(return_value=httpx.Response(404))
+    out = StringIO()
+    call_command("fetch_letter_texts", stdout=out)
+    assert "Stored the text of 1 letters; 3 not available." in out.getvalue()
+    letter = Letter.objects.get(kst_id="kst-30420-415")
+    text = letter.text_document.text
+    assert text.startswith("Tweede Kamer der Staten-Generaal")
+    passage = "Met deze brief doe ik de toezegging gestand"
+    assert passage in text and "\n\nToezegging\n\n" in text
+    assert services.passage_warning(letter, passage) is None
+    assert services.passage_warning(letter, "Een zin die niet in de brief staat") is not None
+    call_command("fetch_letter_texts", "--letter", letter.key, stdout=StringIO())
+    assert Letter.objects.filter(text_document__isnull=False).count() == 1
