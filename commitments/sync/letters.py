@@ -10,7 +10,18 @@ from . import SyncError
 REPOSITORY_URL = (
     "https://repository.overheid.nl/frbr/officielepublicaties/kst/{dossier}/{id}/1/xml/{id}.xml"
 )
-BLOCKS = {"al", "tussenkop", "titel", "kop", "li", "regel", "dossiernr", "ondernummer"}
+BLOCKS = {
+    "kamer",
+    "vergaderjaar",
+    "dossiernr",
+    "ondernummer",
+    "titel",
+    "kop",
+    "tussenkop",
+    "al",
+    "li",
+    "regel",
+}
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
