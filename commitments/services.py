@@ -183,3 +183,29 @@ def attach_letter_text(letter, *, text, url):
     letter.text_document = document
     letter.save(update_fields=["text_document"])
     return document
+
+
+@transaction.atomic
+def create_with_first_updates(model, subjects, updates):
+    """Create new commitments or motions in bulk, each with at most one status update (an
+    unsaved ``StatusUpdate`` or None), as the register sync does for a page of new records.
+
+    The same rule as ``record_status_update``: a subject's current status is that of its
+    latest update, here its only one. History rows are written for every record."""
+    for subject, update in zip(subjects, updates, strict=True):
+        if update is not None:
+            subject.status, subject.status_date = update.status, update.date
+    model.objects.bulk_create(subjects)
+    model.history.bulk_history_create(subjects)
+    rows = []
+    for subject, update in zip(subjects, updates, strict=True):
+        if update is not None:
+            if update.status not in Status.values:
+                raise ValidationError(
+                    _("Unknown status code: %(status)s") % {"status": update.status}
+                )
+            setattr(update, model._meta.model_name, subject)
+            rows.append(update)
+    StatusUpdate.objects.bulk_create(rows)
+    StatusUpdate.history.bulk_history_create(rows)
+    return subjects

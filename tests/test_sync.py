@@ -347,14 +347,15 @@ def test_a_failure_in_page_3_keeps_pages_1_and_2_and_the_next_run_resumes(
 
 
 def test_a_failing_record_commits_nothing_of_its_page(transactional_db, register, monkeypatch):
-    real = store.create_commitment
+    real = store.create_commitments
 
-    def fail_on_second_record_of_page_3(record, *args):
-        if record.nummer == "TZ202405-151":
+    def fail_after_writing_page_3(records, *args):
+        created = real(records, *args)
+        if any(r.nummer == "TZ202405-151" for r in records):
             raise SyncError("database refused the record")
-        return real(record, *args)
+        return created
 
-    monkeypatch.setattr(store, "create_commitment", fail_on_second_record_of_page_3)
+    monkeypatch.setattr(store, "create_commitments", fail_after_writing_page_3)
     with pytest.raises(CommandError, match="database refused"):
         sync("--feed", "toezeggingen")
     assert not Commitment.objects.filter(tk_number="TZ202405-150").exists()  # same page

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from .. import services
 from ..models import (
     KST_TEXT_URL,
+    REGISTER_URL,
     Commitment,
     DatePrecision,
     Dossier,
@@ -41,6 +42,7 @@ from ..models import (
     Person,
     Role,
     Status,
+    StatusUpdate,
     SyncState,
 )
 from . import parse
@@ -161,6 +163,7 @@ class Resolver:
         self.offices = {}
         self.dossiers = {}
         self.members = {}
+        self.letter_cache = {}
         self.keys = set()
 
     # keys ------------------------------------------------------------------------------
@@ -173,6 +176,18 @@ class Resolver:
             candidate = f"{key}-{n}"
         self.keys.add((model, candidate))
         return candidate
+
+    def keys_for(self, model, bases):
+        """Unique keys for new records, one query for the lot; a taken key gets a suffix."""
+        keys = [slugify(base)[:110] or "register" for base in bases]
+        taken = set(model.objects.filter(key__in=keys).values_list("key", flat=True))
+        result = []
+        for key in keys:
+            if key in taken or (model, key) in self.keys:
+                key = self.key_for(model, key)
+            self.keys.add((model, key))
+            result.append(key)
+        return result
 
     # ministries, persons, offices --------------------------------------------------------
 
@@ -264,47 +279,99 @@ class Resolver:
         label = dossier_label(number, addition)
         if not label:
             return None
-        if label not in self.dossiers:
-            found = Dossier.objects.filter(number=label).first()
-            if found is None:
-                found = Dossier.objects.create(
-                    key=self.key_for(Dossier, f"dossier-{label}"), number=label, title=title[:300]
-                )
-            self.dossiers[label] = found
-        return self.dossiers[label]
+        return self.dossiers_for([(number, addition)], {label: title})[label]
 
     def letters(self, values):
-        """(letters, unread) for the kamerbriefNakoming values of a toezegging."""
-        letters, unread = [], []
-        for value in values:
-            found = kamerstukken_in(value)
-            if not found:
-                unread.append(value)
-            for dossier_number, addition, number in found:
-                letters.append(self.letter(dossier_number, addition, number))
-        return letters, unread
+        """(letters, unread) for the kamerbriefNakoming values of one toezegging."""
+        return self.letters_for_page([values])[0]
 
-    def letter(self, dossier_number, addition, number):
-        identity = kst_id(dossier_number, addition, number)
-        letter = Letter.objects.filter(kst_id=identity).first()
-        if letter is not None:
-            return letter
-        dossier = self.dossier(dossier_number, addition.upper())
-        letter = Letter.objects.filter(dossier=dossier, number=number).first()
-        if letter is None:
-            letter = Letter(
-                key=self.key_for(Letter, identity),
-                kind=LetterKind.KAMERBRIEF,
-                dossier=dossier,
-                number=number,
-                title=f"Kamerstuk {dossier.number}, nr. {number}",
-                origin=Origin.REGISTER,
-            )
-        letter.kst_id = identity
-        letter.text_url = letter.text_url or KST_TEXT_URL.format(identity)
-        letter.url = letter.url or letter.text_url
-        letter.save()
-        return letter
+    def letters_for_page(self, value_lists):
+        """(letters, unread) for each list of kamerbriefNakoming values, in a few queries
+        for the whole page: letters are found by their kst identity, then by Kamerstuk
+        (a seeded letter gets the identity), else created."""
+        wanted = {}
+        results = []
+        for values in value_lists:
+            found, unread = [], []
+            for value in values:
+                kamerstukken = kamerstukken_in(value)
+                if not kamerstukken:
+                    unread.append(value)
+                for dossier_number, addition, number in kamerstukken:
+                    identity = kst_id(dossier_number, addition, number)
+                    wanted[identity] = (dossier_number, addition.upper(), number)
+                    found.append(identity)
+            results.append((found, unread))
+        missing = [i for i in wanted if i not in self.letter_cache]
+        if missing:
+            for letter in Letter.objects.filter(kst_id__in=missing):
+                self.letter_cache[letter.kst_id] = letter
+        missing = [i for i in missing if i not in self.letter_cache]
+        if missing:
+            self.create_letters({i: wanted[i] for i in missing})
+        return [
+            (unique_letters(self.letter_cache[i] for i in found), unread)
+            for found, unread in results
+        ]
+
+    def create_letters(self, wanted):
+        dossiers = self.dossiers_for([(d, a) for d, a, _n in wanted.values()])
+        by_kamerstuk = {}
+        numbers = {n for _d, _a, n in wanted.values()}
+        for letter in Letter.objects.filter(
+            dossier__in=list(dossiers.values()), number__in=numbers
+        ):
+            by_kamerstuk[(letter.dossier_id, letter.number)] = letter
+        new = []
+        keys = self.keys_for(Letter, list(wanted))
+        for (identity, (dossier_number, addition, number)), key in zip(
+            wanted.items(), keys, strict=True
+        ):
+            dossier = dossiers[dossier_label(dossier_number, addition)]
+            letter = by_kamerstuk.get((dossier.pk, number))
+            text_url = KST_TEXT_URL.format(identity)
+            if letter is not None and not letter.kst_id:  # seeded: give it the identity
+                letter.kst_id = identity
+                letter.text_url = letter.text_url or text_url
+                letter.url = letter.url or letter.text_url
+                letter.save(update_fields=["kst_id", "text_url", "url"])
+            elif letter is None:
+                letter = Letter(
+                    key=key,
+                    kind=LetterKind.KAMERBRIEF,
+                    dossier=dossier,
+                    number=number,
+                    title=f"Kamerstuk {dossier.number}, nr. {number}",
+                    kst_id=identity,
+                    text_url=text_url,
+                    url=text_url,
+                    origin=Origin.REGISTER,
+                )
+                new.append(letter)
+                by_kamerstuk[(dossier.pk, number)] = letter
+            self.letter_cache[identity] = letter
+        Letter.objects.bulk_create(new)
+        Letter.history.bulk_history_create(new)
+
+    def dossiers_for(self, pairs, titles=None):
+        """{label: Dossier} for (number, addition) pairs; missing ones created in bulk."""
+        titles = titles or {}
+        labels = {dossier_label(n, a) for n, a in pairs if n}
+        missing = [label for label in labels if label not in self.dossiers]
+        if missing:
+            for dossier in Dossier.objects.filter(number__in=missing):
+                self.dossiers[dossier.number] = dossier
+            new_labels = sorted(label for label in missing if label not in self.dossiers)
+            keys = self.keys_for(Dossier, [f"dossier-{label}" for label in new_labels])
+            new = [
+                Dossier(key=key, number=label, title=titles.get(label, "")[:300])
+                for label, key in zip(new_labels, keys, strict=True)
+            ]
+            Dossier.objects.bulk_create(new)
+            Dossier.history.bulk_history_create(new)
+            for dossier in new:
+                self.dossiers[dossier.number] = dossier
+        return {label: self.dossiers[label] for label in labels}
 
     # members of parliament -------------------------------------------------------------
 
@@ -333,6 +400,13 @@ class Resolver:
         return found
 
 
+def unique_letters(letters):
+    seen = {}
+    for letter in letters:
+        seen.setdefault(letter.kst_id, letter)
+    return list(seen.values())
+
+
 def fill(record, field_name, value):
     """Set a content field only when it is empty: what a researcher wrote stays."""
     if value in (None, "") or getattr(record, field_name) not in (None, ""):
@@ -352,17 +426,28 @@ def store_toezeggingen(records, resolver, report, since=None):
     by_number = {
         c.tk_number: c for c in Commitment.objects.select_for_update().filter(tk_number__in=numbers)
     }
+    pending = {}  # new records, created together
+
+    def flush():
+        for commitment in create_commitments(list(pending.values()), resolver, report):
+            known[str(commitment.tk_id)] = commitment
+            if commitment.tk_number:
+                by_number[commitment.tk_number] = commitment
+        pending.clear()
+
     for record in records:
         report.records += 1
         if since and record.updated and record.updated < since:
             report.unchanged += 1
             continue
+        if record.tk_id in pending or any(r.nummer == record.nummer for r in pending.values()):
+            flush()  # the page changes a record it created: create it first
         commitment = known.get(record.tk_id) or by_number.get(record.nummer)
         if commitment is None:
             if record.deleted:
                 report.unchanged += 1  # deleted before the tracker saw it: nothing to keep
-                continue
-            commitment = create_commitment(record, resolver, report)
+            else:
+                pending[record.tk_id] = record
         elif record.deleted:
             if not commitment.withdrawn:
                 commitment.withdrawn = True
@@ -376,37 +461,75 @@ def store_toezeggingen(records, resolver, report, since=None):
             report.unchanged += 1
         else:
             update_commitment(commitment, record, resolver, report)
-        known[record.tk_id] = commitment
-        if record.nummer:
-            by_number[record.nummer] = commitment
+    flush()
 
 
-def create_commitment(record, resolver, report):
-    office, flagged = resolver.office(record)
-    letters, unread = resolver.letters(record.kamerbrief_nakoming)
-    unmapped = map_status(record.status) is None
-    commitment = Commitment(
-        key=resolver.key_for(Commitment, record.nummer or record.tk_id),
-        title=title_from(record.tekst, record.nummer or record.tk_id),
-        text=record.tekst or record.nummer or record.tk_id,
-        made_by=office,
-        made_on=record.aanmaakdatum,
-        occasion=f"Activiteit {record.activiteit_nummer}" if record.activiteit_nummer else "",
-        due_end=record.datum_nakoming,
-        tk_id=record.tk_id,
-        tk_number=record.nummer or None,
+def register_update(record, status, letters, *, first):
+    """The unsaved status update a register status gives: dated the day the commitment was
+    made for a first "open", else the day the register changed (the status changed on
+    that day at the latest)."""
+    if status == Status.OPEN and record.aanmaakdatum and first:
+        day, precision = record.aanmaakdatum, DatePrecision.EXACT
+    else:
+        day = (record.updated or datetime.now().astimezone()).date()
+        precision = DatePrecision.NOT_AFTER
+    closing = status in (Status.FULFILLED, Status.PARTIALLY_FULFILLED)
+    return StatusUpdate(
+        date=day,
+        date_precision=precision,
+        status=status,
+        note=REGISTER_NOTE.format(number=record.nummer or record.tk_id, raw=record.status),
+        evidence_url=REGISTER_URL.format(record.nummer) if record.nummer else "",
+        evidence_letter=letters[0] if letters and closing else None,
         origin=Origin.REGISTER,
-        register_status=record.status,
-        register_updated=record.updated,
-        register_fulfilment="\n".join(record.kamerbrief_nakoming),
-        needs_review=flagged or bool(unread) or unmapped,
     )
-    commitment.save()
-    if letters:
-        commitment.fulfilment_letters.add(*letters)
-    report.created += 1
-    report.flagged += commitment.needs_review
-    apply_status(commitment, record, None, letters, report)
+
+
+def create_commitments(records, resolver, report):
+    """New commitments for a page's new records, with their first status updates, in a
+    few queries for the lot."""
+    if not records:
+        return []
+    letters = resolver.letters_for_page([r.kamerbrief_nakoming for r in records])
+    keys = resolver.keys_for(Commitment, [r.nummer or r.tk_id for r in records])
+    commitments, updates = [], []
+    for record, key, (fulfilled_by, unread) in zip(records, keys, letters, strict=True):
+        office, flagged = resolver.office(record)
+        status = map_status(record.status)
+        commitment = Commitment(
+            key=key,
+            title=title_from(record.tekst, record.nummer or record.tk_id),
+            text=record.tekst or record.nummer or record.tk_id,
+            made_by=office,
+            made_on=record.aanmaakdatum,
+            occasion=f"Activiteit {record.activiteit_nummer}" if record.activiteit_nummer else "",
+            due_end=record.datum_nakoming,
+            tk_id=record.tk_id,
+            tk_number=record.nummer or None,
+            origin=Origin.REGISTER,
+            register_status=record.status[:50],
+            register_updated=record.updated,
+            register_fulfilment="\n".join(record.kamerbrief_nakoming),
+            needs_review=flagged or bool(unread) or status is None,
+        )
+        commitment.fulfilled_by = fulfilled_by
+        commitments.append(commitment)
+        updates.append(
+            register_update(record, status, fulfilled_by, first=True) if status else None
+        )
+    services.create_with_first_updates(Commitment, commitments, updates)
+    through = Commitment.fulfilment_letters.through
+    through.objects.bulk_create(
+        [
+            through(commitment_id=c.pk, letter_id=letter.pk)
+            for c in commitments
+            for letter in c.fulfilled_by
+        ]
+    )
+    report.created += len(commitments)
+    report.flagged += sum(c.needs_review for c in commitments)
+    report.status_updates += sum(u is not None for u in updates)
+    return commitments
 
 
 def update_commitment(commitment, record, resolver, report):
@@ -456,28 +579,22 @@ def update_commitment(commitment, record, resolver, report):
 
 def apply_status(commitment, record, old_raw, letters, report):
     """Record the register's status when it maps to another status than the register's
-    previous one (``old_raw``; None on the first import): a new dated update with the
-    register record as evidence. An unknown or empty status adds nothing."""
+    previous one: a new dated update with the register record as evidence. An unknown or
+    empty status adds nothing."""
     status = map_status(record.status)
     if status is None:
         return
-    if old_raw is not None and (old_raw == record.status or map_status(old_raw) == status):
+    if old_raw == record.status or map_status(old_raw) == status:
         return  # unchanged, or Voldaan became Afgedaan: the same status in other words
-    if status == Status.OPEN and record.aanmaakdatum and old_raw is None:
-        day, precision = record.aanmaakdatum, DatePrecision.EXACT
-    else:
-        day = (record.updated or datetime.now().astimezone()).date()
-        precision = DatePrecision.NOT_AFTER  # changed at the latest when the record was
+    update = register_update(record, status, letters, first=False)
     services.record_status_update(
         subject=commitment,
-        date=day,
-        date_precision=precision,
-        status=status,
-        note=REGISTER_NOTE.format(number=record.nummer or record.tk_id, raw=record.status),
-        evidence_url=commitment.register_url,
-        evidence_letter=letters[0]
-        if letters and status in (Status.FULFILLED, Status.PARTIALLY_FULFILLED)
-        else None,
+        date=update.date,
+        date_precision=update.date_precision,
+        status=update.status,
+        note=update.note,
+        evidence_url=update.evidence_url,
+        evidence_letter=update.evidence_letter,
         origin=Origin.REGISTER,
     )
     report.status_updates += 1
