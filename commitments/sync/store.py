@@ -375,6 +375,13 @@ class Resolver:
 
     # members of parliament -------------------------------------------------------------
 
+    def members_for(self, actors):
+        """Load the page's members of parliament by their ids in one query."""
+        ids = {a.tk_id for a in actors if a.tk_id and a.tk_id not in self.members}
+        if ids:
+            for member in MemberOfParliament.objects.filter(tk_id__in=ids):
+                self.members[str(member.tk_id)] = member
+
     def member(self, actor):
         cache_key = actor.tk_id or (actor.name.lower(), actor.party.lower())
         if cache_key in self.members:
@@ -611,30 +618,44 @@ def store_motions(records, resolver, report, since=None):
     by_number = {
         m.zaak_number: m for m in Motion.objects.select_for_update().filter(zaak_number__in=numbers)
     }
+    dossiers = resolver.dossiers_for(
+        [(r.dossier_nummer, r.dossier_toevoeging) for r in records if r.dossier_nummer],
+        {dossier_label(r.dossier_nummer, r.dossier_toevoeging): r.dossier_titel for r in records},
+    )
+    by_kamerstuk = {
+        (m.dossier_id, m.number): m
+        for m in Motion.objects.select_for_update().filter(
+            dossier__in=list(dossiers.values()),
+            number__in={str(r.volgnummer) for r in records if r.volgnummer},
+        )
+    }
+    resolver.members_for([actor for r in records for actor in r.actors])
+    new = {}
     for record in records:
         report.records += 1
         if since and record.updated and record.updated < since:
             report.unchanged += 1
             continue
+        dossier = dossiers.get(dossier_label(record.dossier_nummer, record.dossier_toevoeging))
+        kamerstuk = (dossier.pk, str(record.volgnummer)) if dossier and record.volgnummer else None
         motion = known.get(record.tk_id) or by_number.get(record.nummer)
-        dossier = None
-        if motion is None and record.dossier_nummer and record.volgnummer:
-            dossier = resolver.dossier(
-                record.dossier_nummer, record.dossier_toevoeging, record.dossier_titel
-            )
-            motion = Motion.objects.filter(dossier=dossier, number=str(record.volgnummer)).first()
-        if motion is not None and motion.tk_id is not None and str(motion.tk_id) != record.tk_id:
-            motion = None  # another Zaak with the same Kamerstuk: keep both
-        if motion is None:
+        if motion is None and record.tk_id in new:
+            motion = new[record.tk_id][0]
+        if motion is None and kamerstuk in by_kamerstuk:
+            motion = by_kamerstuk[kamerstuk]
+            if motion.tk_id is not None and str(motion.tk_id) != record.tk_id:
+                motion = None  # another Zaak with the same Kamerstuk: keep both
+        if motion is None or motion.pk is None:
             if record.deleted:
+                new.pop(record.tk_id, None)
                 report.unchanged += 1
                 continue
-            motion = Motion(
-                key=resolver.key_for(Motion, record.nummer or record.tk_id),
-                origin=Origin.REGISTER,
-            )
-            report.created += 1
-            new = True
+            motion = motion or Motion(origin=Origin.REGISTER)
+            fill_motion(motion, record, resolver, dossier)
+            if kamerstuk and kamerstuk not in by_kamerstuk:
+                motion.number = kamerstuk[1]
+                by_kamerstuk[kamerstuk] = motion
+            new[record.tk_id] = (motion, record)
         elif record.deleted:
             if not motion.withdrawn:
                 motion.withdrawn = True
@@ -644,34 +665,53 @@ def store_motions(records, resolver, report, since=None):
                 report.withdrawn += 1
             else:
                 report.unchanged += 1
-            continue
         elif motion.tk_id is not None and motion.register_updated == record.updated:
             report.unchanged += 1
-            continue
         else:
             report.changed += 1
-            new = False
             motion.version += 1
-        write_motion(motion, record, resolver, dossier, new=new)
+            write_motion(motion, record, resolver, dossier)
         known[record.tk_id] = motion
+    create_motions(list(new.values()), resolver, report)
 
 
-def write_motion(motion, record, resolver, dossier, *, new):
+def create_motions(pairs, resolver, report):
+    if not pairs:
+        return
+    motions = [motion for motion, _record in pairs]
+    keys = resolver.keys_for(Motion, [r.nummer or r.tk_id for _m, r in pairs])
+    for motion, key in zip(motions, keys, strict=True):
+        motion.key = key
+    services.create_with_first_updates(Motion, motions, [None] * len(motions))
+    through = Motion.co_submitters.through
+    through.objects.bulk_create(
+        [
+            through(motion_id=motion.pk, memberofparliament_id=member.pk)
+            for motion, record in pairs
+            for member in unique_members(resolver, record)
+        ]
+    )
+    report.created += len(motions)
+
+
+def unique_members(resolver, record):
+    members = {}
+    for actor in record.actors:
+        if actor.relation.lower() == "medeindiener":
+            member = resolver.member(actor)
+            members.setdefault(member.pk, member)
+    return list(members.values())
+
+
+def fill_motion(motion, record, resolver, dossier):
+    """The register's fields of a motion, and its content fields where they are empty."""
     motion.tk_id = record.tk_id
     motion.zaak_number = motion.zaak_number or record.nummer or None
-    if motion.dossier_id is None and record.dossier_nummer:
-        motion.dossier = dossier or resolver.dossier(
-            record.dossier_nummer, record.dossier_toevoeging, record.dossier_titel
-        )
-    if not motion.number and record.volgnummer and motion.dossier_id:
-        number = str(record.volgnummer)
-        taken = Motion.objects.filter(dossier=motion.dossier, number=number)
-        if not taken.exclude(pk=motion.pk).exists():
-            motion.number = number
+    if motion.dossier_id is None and dossier is not None:
+        motion.dossier = dossier
     fill(motion, "title", (record.onderwerp or record.titel or record.nummer)[:500])
     fill(motion, "date", record.gestart_op)
     submitters = [a for a in record.actors if a.relation.lower() == "indiener"]
-    co_submitters = [a for a in record.actors if a.relation.lower() == "medeindiener"]
     if motion.submitter_id is None and submitters:
         motion.submitter = resolver.member(submitters[0])
     decided = [d for d in record.decisions if motion_outcome(d.kind)]
@@ -688,9 +728,19 @@ def write_motion(motion, record, resolver, dossier, *, new):
     motion.cabinet_appraisal = record.kabinetsappreciatie[:100]
     motion.register_updated = record.updated
     motion.withdrawn = False
+
+
+def write_motion(motion, record, resolver, dossier):
+    """Save the register's changes to a known motion; what a researcher wrote stays."""
+    fill_motion(motion, record, resolver, dossier)
+    if not motion.number and record.volgnummer and motion.dossier_id:
+        number = str(record.volgnummer)
+        taken = Motion.objects.filter(dossier=motion.dossier, number=number)
+        if not taken.exclude(pk=motion.pk).exists():
+            motion.number = number
     motion.save()
-    if new or not motion.co_submitters.exists():
-        members = [resolver.member(a) for a in co_submitters]
+    if not motion.co_submitters.exists():
+        members = unique_members(resolver, record)
         if members:
             motion.co_submitters.add(*members)
 
