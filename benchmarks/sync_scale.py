@@ -195,6 +195,7 @@ def rss_mb():
 
 
 def sync_feed(name, client, pages_total):
+    from benchmarks.run import peak_rss_mb, reset_peak_rss
     from commitments.sync.store import FEEDS, run
 
     samples = []
@@ -204,6 +205,7 @@ def sync_feed(name, client, pages_total):
         if report.pages % step == 0 or report.pages == pages_total:
             samples.append((report.pages, round(rss_mb(), 1)))
 
+    reset = reset_peak_rss()
     started = time.perf_counter()
     report = run(FEEDS[name], client, progress=progress)
     seconds = time.perf_counter() - started
@@ -218,7 +220,47 @@ def sync_feed(name, client, pages_total):
         "seconds": round(seconds, 2),
         "records_per_second": round(report.records / seconds, 1),
         "rss_mb_by_page": samples,
+        "peak_rss_mb": round(peak_rss_mb(), 1) if reset else None,
     }
+
+
+def scale_run(folder, *, toezeggingen, motions, page_size, progress=log):
+    """Write the pages into ``folder`` and sync them twice (the second time from the
+    start, finding nothing changed); a list of results, one per feed and run."""
+    import httpx
+
+    from commitments.models import SyncState
+    from commitments.sync.client import RegisterClient
+
+    rng = random.Random(20260829)  # noqa: S311
+    progress(f"Writing {toezeggingen:,} toezeggingen and {motions:,} motions as pages")
+    feed_pages = write_feed(folder, toezeggingen, page_size, rng)
+    odata_pages = write_odata(folder, motions, page_size, rng)
+
+    def serve(request):
+        if request.url.path.endswith("/Feed"):
+            token = request.url.params.get("skiptoken")
+            return httpx.Response(200, content=feed_pages[int(token or 0)].read_bytes())
+        skip = int(request.url.params.get("$skip") or 0)
+        return httpx.Response(200, content=odata_pages[skip // page_size].read_bytes())
+
+    results = []
+    # A plain mock transport: it keeps no record of the calls, so memory is the sync's.
+    with httpx.Client(transport=httpx.MockTransport(serve)) as http:
+        client = RegisterClient(http=http, sleep=lambda seconds: None)
+        for run_name in ("first sync", "second sync (no changes)"):
+            for name, total in (("toezeggingen", len(feed_pages)), ("motions", len(odata_pages))):
+                if run_name.startswith("second"):  # read everything again
+                    SyncState.objects.filter(feed=name).update(resume_url="", last_modified=None)
+                result = sync_feed(name, client, total)
+                result["run"] = run_name
+                results.append(result)
+                progress(
+                    f"{run_name}, {name}: {result['records']:,} records in "
+                    f"{result['seconds']} s = {result['records_per_second']:,.0f} records/s; "
+                    f"peak RSS {result['peak_rss_mb']} MB; RSS by page {result['rss_mb_by_page']}"
+                )
+    return results
 
 
 def main(argv=None):
@@ -237,13 +279,10 @@ def main(argv=None):
     import django
 
     django.setup()
-    import httpx
-    import respx
     from django.core.management import call_command
     from django.db import connection
 
     from benchmarks.run import ensure_database
-    from commitments.sync.client import RegisterClient
 
     if connection.vendor != "postgresql":
         sys.exit("The sync scale run needs PostgreSQL (SYNC_BENCH_DATABASE_URL).")
@@ -253,66 +292,36 @@ def main(argv=None):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
 
-    rng = random.Random(20260829)  # noqa: S311
     with tempfile.TemporaryDirectory(prefix="tk-pages-") as folder:
-        folder = Path(folder)
-        log(f"Writing {args.toezeggingen:,} toezeggingen and {args.motions:,} motions as pages")
-        feed_pages = write_feed(folder, args.toezeggingen, args.page_size, rng)
-        odata_pages = write_odata(folder, args.motions, args.page_size, rng)
-
-        def feed_page(request):
-            token = request.url.params.get("skiptoken")
-            return httpx.Response(200, content=feed_pages[int(token or 0)].read_bytes())
-
-        def odata_page(request):
-            skip = int(request.url.params.get("$skip") or 0)
-            return httpx.Response(200, content=odata_pages[skip // args.page_size].read_bytes())
-
-        results = []
-        with respx.mock(assert_all_called=False) as mock:
-            mock.get(FEED).mock(side_effect=feed_page)
-            mock.get(ODATA).mock(side_effect=odata_page)
-            client = RegisterClient(sleep=lambda seconds: None)
-            for run_name in ("first sync", "second sync (no changes)"):
-                for name, total in (
-                    ("toezeggingen", len(feed_pages)),
-                    ("motions", len(odata_pages)),
-                ):
-                    if run_name.startswith("second"):
-                        # Read everything again, as a full re-sync would.
-                        from commitments.models import SyncState
-
-                        SyncState.objects.filter(feed=name).update(
-                            resume_url="", last_modified=None
-                        )
-                    result = sync_feed(name, client, total)
-                    result["run"] = run_name
-                    results.append(result)
-                    log(
-                        f"{run_name}, {name}: {result['records']:,} records in "
-                        f"{result['seconds']} s = {result['records_per_second']:,.0f} records/s; "
-                        f"RSS by page {result['rss_mb_by_page']}"
-                    )
+        results = scale_run(
+            Path(folder),
+            toezeggingen=args.toezeggingen,
+            motions=args.motions,
+            page_size=args.page_size,
+        )
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": connection.settings_dict["NAME"],
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
         "target_records_per_second": TARGET_PER_SECOND,
         "results": results,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     args.markdown.write_text(markdown(report))
     log(markdown(report))
+    log(f"Wrote {args.output} and {args.markdown}")
     return 0
 
 
 def markdown(report):
     lines = [
-        f"Sync scale run of {report['generated_at']} on PostgreSQL "
+        f"Sync scale run of {report['generated_at']} on PostgreSQL, {report['cpus']} CPUs, "
+        f"load average {report['load_average'][0]} at the end "
         f"(target: {TARGET_PER_SECOND:,} records/s, memory flat).",
         "",
         "| Run | Feed | Pages | Records | Created | Status updates | Seconds | Records/s "
-        "| RSS MB first → last page | Met |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| RSS MB first → last page | Peak RSS MB | Met |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for r in report["results"]:
         rss = r["rss_mb_by_page"]
@@ -321,7 +330,7 @@ def markdown(report):
         lines.append(
             f"| {r['run']} | {r['feed']} | {r['pages']} | {r['records']:,} | {r['created']:,} "
             f"| {r['status_updates']:,} | {r['seconds']} | {r['records_per_second']:,.0f} "
-            f"| {memory} | {met} |"
+            f"| {memory} | {r['peak_rss_mb']} | {met} |"
         )
     return "\n".join(lines) + "\n"
 
