@@ -466,3 +466,61 @@ def test_letter_texts_are_fetched_and_stored_once(register, monkeypatch):
     assert services.passage_warning(letter, "Een zin die niet in de brief staat") is not None
     call_command("fetch_letter_texts", "--letter", letter.key, stdout=StringIO())
     assert Letter.objects.filter(text_document__isnull=False).count() == 1
+
+
+def page_4_with(**changes):
+    """Page 4 (a later change to TZ202504-057) with other values, and a link to it from
+    page 3."""
+    page = corpus("toezegging-page-4.xml").decode()
+    for old, new in changes.values():
+        page = page.replace(old, new)
+    return page.encode()
+
+
+def sync_with_page_4(register, page):
+    register.feed["1000206"] = corpus("toezegging-page-3.xml").replace(
+        b"  <entry>", NEXT_TO_PAGE_4.encode(), 1
+    )
+    register.feed["1000209"] = page
+    return sync("--feed", "toezeggingen")
+
+
+def test_the_same_status_in_other_words_adds_no_update(register):
+    sync("--feed", "toezeggingen")
+    page = page_4_with(
+        id=("0b1c6f0e-1111-4a4a-8d8d-000000000001", "0b1c6f0e-1111-4a4a-8d8d-000000000002"),
+        number=("TZ202504-057", "TZ202302-011"),
+    )
+    updates = StatusUpdate.objects.count()
+    sync_with_page_4(register, page)  # Voldaan became Afgedaan
+    assert StatusUpdate.objects.count() == updates
+    commitment = by_number("TZ202302-011")
+    assert (commitment.register_status, commitment.status) == ("Afgedaan", Status.FULFILLED)
+
+
+def test_a_status_that_becomes_empty_is_flagged_not_guessed(register):
+    sync("--feed", "toezeggingen")
+    updates = StatusUpdate.objects.count()
+    sync_with_page_4(register, page_4_with(status=("<status>Afgedaan</status>", "<status/>")))
+    assert StatusUpdate.objects.count() == updates
+    commitment = by_number("TZ202504-057")
+    assert commitment.register_status == "" and commitment.needs_review
+    assert commitment.status == Status.OPEN
+
+
+def test_a_refused_request_is_not_retried(register):
+    register.feed[None] = [httpx.Response(404)]
+    with pytest.raises(CommandError, match="answered HTTP 404"):
+        sync("--feed", "toezeggingen")
+    assert register.sleeps == []
+
+
+def test_a_seeded_motion_is_merged_by_its_kamerstuk(register):
+    seeded = factories.motion(
+        dossier=factories.dossier(number="30 420"), number="431", title="Motie-Bikker (ingevoerd)"
+    )
+    sync("--feed", "motions")
+    seeded.refresh_from_db()
+    assert Motion.objects.count() == 3
+    assert seeded.zaak_number == "2024Z12345" and seeded.outcome == MotionOutcome.ADOPTED
+    assert seeded.title == "Motie-Bikker (ingevoerd)" and seeded.origin == Origin.DOCUMENT

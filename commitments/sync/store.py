@@ -434,6 +434,7 @@ def store_toezeggingen(records, resolver, report, since=None):
         c.tk_number: c for c in Commitment.objects.select_for_update().filter(tk_number__in=numbers)
     }
     pending = {}  # new records, created together
+    pending_numbers = set()
 
     def flush():
         for commitment in create_commitments(list(pending.values()), resolver, report):
@@ -441,13 +442,14 @@ def store_toezeggingen(records, resolver, report, since=None):
             if commitment.tk_number:
                 by_number[commitment.tk_number] = commitment
         pending.clear()
+        pending_numbers.clear()
 
     for record in records:
         report.records += 1
         if since and record.updated and record.updated < since:
             report.unchanged += 1
             continue
-        if record.tk_id in pending or any(r.nummer == record.nummer for r in pending.values()):
+        if record.tk_id in pending or (record.nummer and record.nummer in pending_numbers):
             flush()  # the page changes a record it created: create it first
         commitment = known.get(record.tk_id) or by_number.get(record.nummer)
         if commitment is None:
@@ -455,6 +457,7 @@ def store_toezeggingen(records, resolver, report, since=None):
                 report.unchanged += 1  # deleted before the tracker saw it: nothing to keep
             else:
                 pending[record.tk_id] = record
+                pending_numbers.add(record.nummer)
         elif record.deleted:
             if not commitment.withdrawn:
                 commitment.withdrawn = True
@@ -564,8 +567,8 @@ def update_commitment(commitment, record, resolver, report):
         commitment.register_fulfilment = fulfilment
         changed.append("register_fulfilment")
     old_status = commitment.register_status
-    if record.status != old_status:
-        commitment.register_status = record.status
+    if record.status[:50] != old_status:
+        commitment.register_status = record.status[:50]
         changed.append("register_status")
     unmapped = record.status != old_status and map_status(record.status) is None
     if (flagged or unread or unmapped) and not commitment.needs_review:
