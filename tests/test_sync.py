@@ -524,3 +524,10 @@ def test_a_seeded_motion_is_merged_by_its_kamerstuk(register):
     assert Motion.objects.count() == 3
     assert seeded.zaak_number == "2024Z12345" and seeded.outcome == MotionOutcome.ADOPTED
     assert seeded.title == "Motie-Bikker (ingevoerd)" and seeded.origin == Origin.DOCUMENT
+
+
+def test_keys_of_new_records_are_unique_and_readable(db):
+    factories.commitment(key="tz202504-057")
+    resolver = store.Resolver()
+    keys = resolver.keys_for(Commitment, ["TZ202504-057", "TZ202504-058", "TZ202504-058"])
+    assert keys == ["tz202504-057-2", "tz202504-058", "tz202504-058-2"]

@@ -164,28 +164,28 @@ class Resolver:
         self.dossiers = {}
         self.members = {}
         self.letter_cache = {}
-        self.keys = set()
 
     # keys ------------------------------------------------------------------------------
 
-    def key_for(self, model, base):
+    def key_for(self, model, base, reserved=frozenset()):
+        """A readable key not taken in the database, nor in ``reserved``."""
         key = slugify(base)[:110] or "register"
         candidate, n = key, 1
-        while (model, candidate) in self.keys or model.objects.filter(key=candidate).exists():
+        while candidate in reserved or model.objects.filter(key=candidate).exists():
             n += 1
             candidate = f"{key}-{n}"
-        self.keys.add((model, candidate))
         return candidate
 
     def keys_for(self, model, bases):
-        """Unique keys for new records, one query for the lot; a taken key gets a suffix."""
+        """Keys for records created together: one query for the lot; a taken key gets a
+        suffix."""
         keys = [slugify(base)[:110] or "register" for base in bases]
         taken = set(model.objects.filter(key__in=keys).values_list("key", flat=True))
-        result = []
+        chosen, result = set(), []
         for key in keys:
-            if key in taken or (model, key) in self.keys:
-                key = self.key_for(model, key)
-            self.keys.add((model, key))
+            if key in taken or key in chosen:
+                key = self.key_for(model, key, reserved=taken | chosen)
+            chosen.add(key)
             result.append(key)
         return result
 
@@ -274,12 +274,6 @@ class Resolver:
         return office, True
 
     # letters -------------------------------------------------------------------------
-
-    def dossier(self, number, addition="", title=""):
-        label = dossier_label(number, addition)
-        if not label:
-            return None
-        return self.dossiers_for([(number, addition)], {label: title})[label]
 
     def letters(self, values):
         """(letters, unread) for the kamerbriefNakoming values of one toezegging."""
