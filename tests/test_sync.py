@@ -531,3 +531,17 @@ def test_keys_of_new_records_are_unique_and_readable(db):
     resolver = store.Resolver()
     keys = resolver.keys_for(Commitment, ["TZ202504-057", "TZ202504-058", "TZ202504-058"])
     assert keys == ["tz202504-057-2", "tz202504-058", "tz202504-058-2"]
+
+
+def test_records_a_researcher_adds_are_the_researchers(researcher_client):
+    response = researcher_client.post(
+        "/admin/commitments/letter/add/",
+        {
+            "key": "brief-eigen",
+            "kind": "kamerbrief",
+            "title": "Eigen brief",
+            "date_precision": "exact",
+        },
+    )
+    assert response.status_code == 302
+    assert Letter.objects.get(key="brief-eigen").origin == Origin.RESEARCHER
