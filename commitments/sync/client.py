@@ -28,19 +28,15 @@ class RegisterClient:
     def close(self):
         self.http.close()
 
-    def get(self, url, **kwargs):
-        """The response to a GET of ``url``; retried, never a 5xx."""
-        return self._retry(url, lambda response: response, **kwargs)
-
     def fetch_page(self, url, parse):
         """GET ``url`` and ``parse(content, url)``; both are retried together."""
         return self._retry(url, lambda response: parse(response.content, url))
 
-    def _retry(self, url, handle, **kwargs):
+    def _retry(self, url, handle):
         last = ""
         for attempt in range(1, self.attempts + 1):
             try:
-                response = self.http.get(url, **kwargs)
+                response = self.http.get(url)
                 if response.status_code == 429 or response.status_code >= 500:
                     last = f"HTTP {response.status_code}"
                 elif response.status_code >= 400:
