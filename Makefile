@@ -2,7 +2,7 @@
 #   make run   - virtualenv, install, migrate, seed, and serve at http://127.0.0.1:8000 (SQLite,
 #                or PostgreSQL when DATABASE_URL is set)
 #   make test  - the whole test suite (same database rule)
-#   make bench - the benchmark at 100,000 commitments (PostgreSQL)
+#   make bench - the benchmark at 100,000 commitments, then the register sync at scale (PostgreSQL)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 # Local development defaults; production sets DJANGO_DEBUG=0 and its own secret key.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint check bench messages
+.PHONY: run test install lint check bench bench-sync messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ check: $(STAMP)
 # writes bench-results.json and benchmarks/latest.md. See benchmarks/README.md.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+	$(PY) -m benchmarks.sync_scale
+
+# The register sync at scale: 10,000 toezeggingen and 20,000 motions as register pages, synced
+# into SYNC_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench_sync).
+bench-sync: $(STAMP)
+	$(PY) -m benchmarks.sync_scale
 
 messages: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemessages -l nl --no-obsolete --ignore=.venv

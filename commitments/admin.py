@@ -21,6 +21,7 @@ from .models import (
     Ministry,
     Motion,
     Office,
+    Origin,
     Person,
     SourceDocument,
     Status,
@@ -98,8 +99,8 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(SourcedAdmin):
-    list_display = ["__str__", "initials", "key"]
-    list_filter = ["offices__ministry", "offices__cabinet", "offices__role"]
+    list_display = ["__str__", "initials", "key", "needs_review"]
+    list_filter = ["needs_review", "offices__ministry", "offices__cabinet", "offices__role"]
     search_fields = ["name", "first_name", "initials", "key"]
     inlines = [OfficeInline]
 
@@ -128,15 +129,25 @@ class DossierAdmin(SourcedAdmin):
 
 @admin.register(Letter)
 class LetterAdmin(SourcedAdmin):
-    list_display = ["__str__", "kind", "vergaderjaar", "date"]
+    list_display = ["__str__", "kind", "vergaderjaar", "date", "origin"]
     list_filter = [
+        "origin",
         "kind",
         "signatories__ministry",
         "signatories__person",
         YearFilter.for_field("date"),
     ]
     list_select_related = ["dossier"]
-    search_fields = ["title", "number", "dossier__number", "key", "vergaderjaar"]
+    search_fields = [
+        "title",
+        "number",
+        "dossier__number",
+        "key",
+        "vergaderjaar",
+        "kst_id",
+        "document_number",
+    ]
+    readonly_fields = ["origin"]
     autocomplete_fields = [
         "dossier",
         "other_dossiers",
@@ -146,6 +157,11 @@ class LetterAdmin(SourcedAdmin):
         "source_document",
     ]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.origin = Origin.RESEARCHER
+        super().save_model(request, obj, form, change)
 
 
 class StatusUpdateInlineForm(forms.ModelForm):
@@ -178,8 +194,9 @@ class StatusUpdateInline(admin.StackedInline):
         "evidence_url",
         "corrects",
         "researcher",
+        "origin",
     ]
-    readonly_fields = ["researcher"]
+    readonly_fields = ["researcher", "origin"]
     autocomplete_fields = ["evidence_letter", "source_document", "corrects"]
     ordering = ["date", "created_at"]
 
@@ -290,6 +307,8 @@ class TrackableAdmin(SourcedAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.origin = Origin.RESEARCHER
         services.save_tracked(
             obj,
             expected_version=form.cleaned_data.get("expected_version"),
@@ -324,9 +343,22 @@ class TrackableAdmin(SourcedAdmin):
 
 @admin.register(Motion)
 class MotionAdmin(TrackableAdmin):
-    list_display = ["title", "kind", "kamerstuk", "submitter", "date", "status", "status_date"]
-    list_filter = [
+    list_display = [
+        "title",
+        "kind",
+        "kamerstuk",
+        "submitter",
+        "date",
+        "outcome",
         "status",
+        "status_date",
+    ]
+    list_filter = [
+        "origin",
+        "status",
+        "outcome",
+        "needs_review",
+        "withdrawn",
         "kind",
         "themes",
         "submitter__party",
@@ -340,6 +372,17 @@ class MotionAdmin(TrackableAdmin):
         "dossier__number",
         "submitter__name",
         "key",
+        "zaak_number",
+    ]
+    readonly_fields = [
+        *TrackableAdmin.readonly_fields,
+        "origin",
+        "tk_id",
+        "register_decision",
+        "register_updated",
+        "votes_for",
+        "votes_against",
+        "withdrawn",
     ]
     autocomplete_fields = [
         "dossier",
@@ -392,8 +435,11 @@ class CommitmentAdmin(TrackableAdmin):
         "status_date",
     ]
     list_filter = [
+        "origin",
         DueFilter,
         "status",
+        "needs_review",
+        "withdrawn",
         "made_by__ministry",
         "made_by__person",
         "made_by__cabinet",
@@ -401,9 +447,25 @@ class CommitmentAdmin(TrackableAdmin):
         YearFilter.for_field("made_on"),
     ]
     list_select_related = ["made_by__person", "made_by__ministry"]
-    search_fields = ["title", "text", "occasion", "due_phrase", "key"]
-    autocomplete_fields = ["made_by", "source_letter", "motion", "themes", "source_document"]
-    readonly_fields = [*TrackableAdmin.readonly_fields, "due_needs_review"]
+    search_fields = ["title", "text", "occasion", "due_phrase", "key", "tk_number"]
+    autocomplete_fields = [
+        "made_by",
+        "source_letter",
+        "motion",
+        "themes",
+        "source_document",
+        "fulfilment_letters",
+    ]
+    readonly_fields = [
+        *TrackableAdmin.readonly_fields,
+        "due_needs_review",
+        "origin",
+        "tk_id",
+        "register_status",
+        "register_updated",
+        "register_fulfilment",
+        "withdrawn",
+    ]
     date_hierarchy = "made_on"
 
     @admin.display(description=_("overdue"), boolean=True)
@@ -415,8 +477,16 @@ class CommitmentAdmin(TrackableAdmin):
 class StatusUpdateAdmin(SourcedAdmin):
     """Read-only list of every update; new updates are added on their commitment or motion."""
 
-    list_display = ["date", "status", "subject", "evidence_letter", "researcher", "created_at"]
-    list_filter = ["status", YearFilter.for_field("date")]
+    list_display = [
+        "date",
+        "status",
+        "subject",
+        "evidence_letter",
+        "researcher",
+        "origin",
+        "created_at",
+    ]
+    list_filter = ["origin", "status", YearFilter.for_field("date")]
     list_select_related = ["commitment", "motion", "evidence_letter__dossier", "researcher"]
     search_fields = ["note", "source_passage", "commitment__title", "motion__title", "key"]
     autocomplete_fields = ["corrects"]

@@ -57,6 +57,37 @@ class DatePrecision(models.TextChoices):
     NOT_AFTER = "not_after", _("at the latest")
 
 
+class Origin(models.TextChoices):
+    """Where a record came from: the Tweede Kamer's open-data register, a source document
+    (the seed fixtures), or a researcher's own entry."""
+
+    REGISTER = "register", _("register")
+    DOCUMENT = "document", _("document")
+    RESEARCHER = "researcher", _("researcher")
+
+
+class MotionOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("adopted")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn by the submitters")
+    OTHER = "other", _("other decision")
+
+
+REGISTER_URL = "https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id={}"
+MOTION_URL = "https://www.tweedekamer.nl/kamerstukken/moties/detail?id={}"
+KST_TEXT_URL = "https://zoek.officielebekendmakingen.nl/{}.html"
+
+
+def origin_field():
+    return models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.DOCUMENT
+    )
+
+
+def tk_id_field():
+    return models.UUIDField(_("Tweede Kamer id"), null=True, blank=True, unique=True)
+
+
 class MotionKind(models.TextChoices):
     MOTIE = "motie", _("motion")
     AMENDEMENT = "amendement", _("amendment")
@@ -212,6 +243,12 @@ class Person(Sourced):
     name = models.CharField(_("surname"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     initials = models.CharField(_("initials"), max_length=30, blank=True)
+    tk_id = tk_id_field()
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("Created by the register sync from a name it could not match."),
+    )
 
     history = HistoricalRecords()
 
@@ -283,6 +320,7 @@ class Office(Sourced):
 class MemberOfParliament(Sourced):
     name = models.CharField(_("name"), max_length=100)
     party = models.CharField(_("party"), max_length=50, blank=True)
+    tk_id = tk_id_field()
 
     history = HistoricalRecords()
 
@@ -366,6 +404,19 @@ class Letter(Sourced):
         help_text=_("Earlier letters this one refers back to."),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
+    kst_id = models.CharField(
+        _("official publication id"),
+        max_length=60,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The Kamerstuk's identifier on officielebekendmakingen, e.g. kst-30420-415."),
+    )
+    document_number = models.CharField(
+        _("Tweede Kamer document number"), max_length=30, null=True, blank=True, unique=True
+    )
+    text_url = models.URLField(_("text URL"), max_length=500, blank=True)
+    origin = origin_field()
 
     objects = LetterQuerySet.as_manager()
     history = HistoricalRecords()
@@ -479,6 +530,23 @@ class Motion(Trackable):
         blank=True,
         related_name="motions",
     )
+    tk_id = tk_id_field()
+    zaak_number = models.CharField(
+        _("Zaak number"), max_length=30, null=True, blank=True, unique=True
+    )
+    origin = origin_field()
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=MotionOutcome.choices, blank=True
+    )
+    register_decision = models.CharField(_("decision in the register"), max_length=200, blank=True)
+    cabinet_appraisal = models.CharField(_("cabinet's appraisal"), max_length=100, blank=True)
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    register_updated = models.DateTimeField(_("changed in the register"), null=True, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    withdrawn = models.BooleanField(
+        _("withdrawn"), default=False, help_text=_("Deleted from the register.")
+    )
 
     objects = MotionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -495,6 +563,10 @@ class Motion(Trackable):
                 condition=~Q(number=""),
                 name="motion_unique_kamerstuk",
             ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=MotionOutcome.values),
+                name="motion_outcome_valid",
+            ),
         ]
         indexes = [models.Index(F("date").desc(), "title", "id", name="motion_list_order")]
 
@@ -506,6 +578,10 @@ class Motion(Trackable):
 
     def get_absolute_url(self):
         return reverse("commitments:motion", args=[self.key])
+
+    @property
+    def register_url(self):
+        return MOTION_URL.format(self.zaak_number) if self.zaak_number else ""
 
     @property
     def kamerstuk(self):
@@ -584,6 +660,38 @@ class Commitment(Trackable):
         blank=True,
         related_name="commitments",
     )
+    tk_id = tk_id_field()
+    tk_number = models.CharField(
+        _("register number"), max_length=30, null=True, blank=True, unique=True
+    )
+    origin = origin_field()
+    register_status = models.CharField(
+        _("status in the register"),
+        max_length=50,
+        blank=True,
+        help_text=_("The status as the register writes it, unmapped."),
+    )
+    register_updated = models.DateTimeField(_("changed in the register"), null=True, blank=True)
+    fulfilment_letters = models.ManyToManyField(
+        Letter,
+        verbose_name=_("fulfilled by letters"),
+        blank=True,
+        related_name="fulfils",
+        help_text=_("The letters the register names as fulfilling this commitment."),
+    )
+    register_fulfilment = models.TextField(
+        _("fulfilment in the register"),
+        blank=True,
+        help_text=_("The register's kamerbriefNakoming values as written, one per line."),
+    )
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("The register's status, person or letter could not be read with certainty."),
+    )
+    withdrawn = models.BooleanField(
+        _("withdrawn"), default=False, help_text=_("Deleted from the register.")
+    )
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -612,6 +720,10 @@ class Commitment(Trackable):
 
     def get_absolute_url(self):
         return reverse("commitments:commitment", args=[self.key])
+
+    @property
+    def register_url(self):
+        return REGISTER_URL.format(self.tk_number) if self.tk_number else ""
 
     @property
     def is_overdue(self):
@@ -676,6 +788,7 @@ class StatusUpdate(Sourced):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    origin = origin_field()
 
     history = HistoricalRecords()
 
@@ -713,3 +826,23 @@ class StatusUpdate(Sourced):
     @property
     def subject(self):
         return self.commitment if self.commitment_id else self.motion
+
+
+class SyncState(models.Model):
+    """Where a register sync stopped, committed with each page it wrote: the URL of the
+    next page to read (its skiptoken, for the SyncFeed) and the latest change seen."""
+
+    feed = models.CharField(_("feed"), max_length=50, unique=True)
+    resume_url = models.URLField(_("resume at"), max_length=2000, blank=True)
+    last_modified = models.DateTimeField(_("latest change seen"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages read"), default=0)
+    records = models.PositiveIntegerField(_("records read"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["feed"]
+        verbose_name = _("sync state")
+        verbose_name_plural = _("sync states")
+
+    def __str__(self):
+        return self.feed

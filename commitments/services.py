@@ -7,7 +7,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .due import parse_due
-from .models import Commitment, DatePrecision, Motion, Status, StatusUpdate
+from .models import (
+    Commitment,
+    DatePrecision,
+    Motion,
+    Origin,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+)
 from .text import normalise
 
 
@@ -105,10 +113,15 @@ def record_status_update(
     researcher=None,
     key=None,
     change_reason=None,
+    origin=None,
 ):
     """Add a status update to a commitment or motion and bring its current status in
     step with the latest update. Earlier updates are never changed: a correction is a
-    new update that points at the one it corrects."""
+    new update that points at the one it corrects.
+
+    ``origin`` says where the update comes from; without it, an update with a researcher
+    is the researcher's and one without comes from a document. The register sync records
+    its updates with ``origin=Origin.REGISTER`` and no researcher."""
     if not isinstance(subject, (Commitment, Motion)):
         raise TypeError("subject must be a commitment or a motion")
     if status not in Status.values:
@@ -130,6 +143,7 @@ def record_status_update(
         evidence_url=evidence_url,
         corrects=corrects,
         researcher=researcher,
+        origin=origin or (Origin.RESEARCHER if researcher is not None else Origin.DOCUMENT),
     )
     if key:
         update.key = key
@@ -175,3 +189,46 @@ def refresh_current_status(subject, researcher=None, *, change_reason=None):
         locked._change_reason = change_reason
         locked.save(update_fields=["status", "status_date"])
     subject.status, subject.status_date = status, status_date
+
+
+@transaction.atomic
+def attach_letter_text(letter, *, text, url):
+    """Store the official text of a letter as its source document, so its passages can be
+    cited, checked and searched. A letter that has its text keeps it."""
+    if letter.text_document_id:
+        return letter.text_document
+    document = SourceDocument.objects.create(
+        key=letter.kst_id or letter.key,
+        title=str(letter)[:300],
+        description=f"Officiële tekst van {letter.kst_id or letter}: {url}",
+        text=text,
+    )
+    letter.text_document = document
+    letter.save(update_fields=["text_document"])
+    return document
+
+
+@transaction.atomic
+def create_with_first_updates(model, subjects, updates):
+    """Create new commitments or motions in bulk, each with at most one status update (an
+    unsaved ``StatusUpdate`` or None), as the register sync does for a page of new records.
+
+    The same rule as ``record_status_update``: a subject's current status is that of its
+    latest update, here its only one. History rows are written for every record."""
+    for subject, update in zip(subjects, updates, strict=True):
+        if update is not None:
+            subject.status, subject.status_date = update.status, update.date
+    model.objects.bulk_create(subjects)
+    model.history.bulk_history_create(subjects)
+    rows = []
+    for subject, update in zip(subjects, updates, strict=True):
+        if update is not None:
+            if update.status not in Status.values:
+                raise ValidationError(
+                    _("Unknown status code: %(status)s") % {"status": update.status}
+                )
+            setattr(update, model._meta.model_name, subject)
+            rows.append(update)
+    StatusUpdate.objects.bulk_create(rows)
+    StatusUpdate.history.bulk_history_create(rows)
+    return subjects

@@ -125,7 +125,9 @@ class TimelineDetail(KeyDetail):
 
 class CommitmentDetail(TimelineDetail):
     queryset = Commitment.objects.for_list().prefetch_related(
-        "themes", Prefetch("updates", queryset=updates_queryset())
+        "themes",
+        Prefetch("updates", queryset=updates_queryset()),
+        Prefetch("fulfilment_letters", queryset=Letter.objects.select_related("dossier")),
     )
     template_name = "commitments/commitment_detail.html"
 

@@ -127,3 +127,22 @@ def test_helpers():
         b'<tr><td colspan="3">none</td></tr></tbody></table><ul><li>x</li></ul></main>'
     )
     assert html_rows(body) == 2
+
+
+def test_sync_scale_run_at_small_scale(db, tmp_path):
+    """The register pages the scale run generates sync in full, and a second sync from
+    the start finds nothing changed. No timings are asserted."""
+    from benchmarks.sync_scale import scale_run
+
+    results = scale_run(
+        tmp_path, toezeggingen=120, motions=90, page_size=50, progress=lambda message: None
+    )
+    first_feed, first_motions, second_feed, second_motions = results
+    assert (first_feed["pages"], first_feed["created"]) == (3, 120)
+    assert (first_motions["pages"], first_motions["created"]) == (2, 90)
+    assert first_feed["status_updates"] == StatusUpdate.objects.count() > 100
+    assert Commitment.objects.filter(tk_id__isnull=False).count() == 120
+    assert Motion.objects.filter(zaak_number__isnull=False).count() == 90
+    for second in (second_feed, second_motions):
+        assert second["created"] == second["changed"] == second["status_updates"] == 0
+        assert second["unchanged"] == second["records"]
