@@ -545,3 +545,15 @@ def test_records_a_researcher_adds_are_the_researchers(researcher_client):
     )
     assert response.status_code == 302
     assert Letter.objects.get(key="brief-eigen").origin == Origin.RESEARCHER
+
+
+def test_seed_update_after_a_sync_leaves_imported_records_alone(register):
+    call_command("seed", stdout=StringIO())
+    sync()
+    imported = Commitment.objects.filter(origin=Origin.REGISTER).count()
+    out = StringIO()
+    call_command("seed", "--update", stdout=out)
+    report = out.getvalue()
+    assert imported > 0
+    assert "seeded, no longer in the fixtures (kept): 0" in report
+    assert Commitment.objects.filter(origin=Origin.REGISTER).count() == imported
