@@ -100,7 +100,7 @@ class OfficeInline(admin.TabularInline):
 class PersonAdmin(SourcedAdmin):
     list_display = ["__str__", "initials", "key"]
     list_filter = ["offices__ministry", "offices__cabinet", "offices__role"]
-    search_fields = ["name", "first_name", "initials", "key"]
+    search_fields = ["name", "tussenvoegsel", "first_name", "initials", "key"]
     inlines = [OfficeInline]
 
 
@@ -115,9 +115,9 @@ class OfficeAdmin(SourcedAdmin):
 
 @admin.register(MemberOfParliament)
 class MemberOfParliamentAdmin(SourcedAdmin):
-    list_display = ["name", "party", "key"]
+    list_display = ["__str__", "party", "key"]
     list_filter = ["party"]
-    search_fields = ["name", "party", "key"]
+    search_fields = ["name", "tussenvoegsel", "first_name", "party", "key"]
 
 
 @admin.register(Dossier)

@@ -69,7 +69,10 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 
 # The choices of the filter forms, and the columns their labels are made of.
 MINISTRIES = (Ministry.objects.all(), (("name",), str))
-PERSONS = (Person.objects.all(), (("first_name", "initials", "name"), person_label))
+PERSONS = (
+    Person.objects.all(),
+    (("first_name", "initials", "tussenvoegsel", "name"), person_label),
+)
 CABINETS = (Cabinet.objects.all(), (("name",), str))
 THEMES = (Theme.objects.all(), (("name",), str))
 
@@ -166,7 +169,7 @@ class CommitmentFilter(TrackableFilter):
     made_field = "made_on"
 
     ministry = key_choice(MINISTRIES, "made_by__ministry", _("ministry"))
-    person = key_choice(PERSONS, "made_by__person", _("bewindspersoon"))
+    person = key_choice(PERSONS, "made_by__person", _("minister or state secretary"))
     cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     year = YearFilter(field_name="made_on")
@@ -231,7 +234,7 @@ class LetterFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("search"), method="filter_q")
     kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
     ministry = key_choice(MINISTRIES, "signatories__ministry", _("ministry"), True)
-    person = key_choice(PERSONS, "signatories__person", _("bewindspersoon"), True)
+    person = key_choice(PERSONS, "signatories__person", _("minister or state secretary"), True)
     year = YearFilter(field_name="date")
     order = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
@@ -255,4 +258,4 @@ class PersonFilter(filters.FilterSet):
         model = Person
         fields = []
 
-    filter_q = staticmethod(search(["name", "first_name"]))
+    filter_q = staticmethod(search(["name", "tussenvoegsel", "first_name"]))

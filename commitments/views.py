@@ -97,7 +97,7 @@ class PersonList(ListPage):
                 Prefetch("offices", queryset=Office.objects.select_related("ministry", "cabinet"))
             )
             .annotate(commitment_count=Coalesce(Subquery(commitments), 0))
-            .order_by("name", "initials", "id")
+            .order_by(*Person._meta.ordering, "id")
         )
 
 
