@@ -193,7 +193,9 @@ class StatusUpdateInline(admin.StackedInline):
 class VersionedForm(forms.ModelForm):
     """Carries the version the editor loaded, so a save over someone else's is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        label=_("version when opened"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -426,6 +428,10 @@ class StatusUpdateAdmin(SourcedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("commitment or motion"))
+    def subject(self, obj):
+        return obj.subject
 
     def has_delete_permission(self, request, obj=None):
         return False  # kept forever, also for superusers

@@ -7,6 +7,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,19 @@ class StableOrderingFilter(filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "id") if value else qs
+
+    def build_choices(self, fields, labels):
+        """As django-filter's, but "title (descending)" is put together in the language of
+        each request, not once in the language active when this module was loaded."""
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", descending_label(self.descending_fmt, label))
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
+descending_label = lazy(lambda fmt, label: str(fmt) % label, str)
 
 
 class YearFilter(filters.NumberFilter):
