@@ -98,3 +98,34 @@ def test_on_a_phone_lists_are_cards_and_the_menu_is_all_there(browser, site):
         assert "Status" in label
     finally:
         context.close()
+
+
+def test_the_admin_commitment_list_fits_1280_px(browser, site, django_user_model):
+    """The columns that matter come first and all of them fit, even with a long title."""
+    django_user_model.objects.create_superuser("layout", password="layout-test-password")
+    c = Commitment.objects.first()
+    c.title = "Een zeer lange titel " * 12
+    c.save()
+    context = new_context(browser, site, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto("/admin/login/?next=/admin/commitments/commitment/")
+        page.fill("#id_username", "layout")
+        page.fill("#id_password", "layout-test-password")
+        with page.expect_navigation():
+            page.locator("form#login-form [type=submit]").click()
+        assert page.url.endswith("/admin/commitments/commitment/")
+        result = overflow(page)
+        assert result["over"] <= 0, result
+        headers = page.locator("#result_list thead th").evaluate_all(
+            "ths => ths.map(th => [th.className, th.getBoundingClientRect().right])"
+        )
+        columns = [
+            next((c.removeprefix("column-") for c in name.split() if c.startswith("column-")), name)
+            for name, _right in headers
+        ]
+        expected = ["action-checkbox-column", "short_title", "status", "overdue", "due"]
+        assert columns == [*expected, "made_by_short"]
+        assert all(right <= DESKTOP["width"] for _name, right in headers), headers
+    finally:
+        context.close()
