@@ -214,6 +214,8 @@ def interface_text(html, data):
     pieces = []
     for piece in parser.pieces:
         piece = " ".join(piece.split())
+        if piece.endswith("…") and any(v.startswith(piece[:-1].strip()) for v in data):
+            continue  # a title cut short
         for value in data:
             if value in piece:
                 piece = piece.replace(value, " | ")
