@@ -37,7 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate
+from .models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate, person_label
 
 STATUSES = list(Status)
 # A day at most: the key also changes with the data and the date.
@@ -298,8 +298,9 @@ def breakdown(subject, key_field, label_fields, param):
     return table
 
 
-def person_name(first_name, initials, name):
-    return f"{first_name or initials} {name}".strip()
+def person_name(name, tussenvoegsel, first_name, initials):
+    """The label of a row whose names are in sort order (surname first)."""
+    return person_label(first_name, initials, tussenvoegsel, name)
 
 
 def label_rows(table, describe, missing):
@@ -464,9 +465,10 @@ def progress_context():
             COMMITMENTS,
             "made_by__person__key",
             [
+                "made_by__person__name",
+                "made_by__person__tussenvoegsel",
                 "made_by__person__first_name",
                 "made_by__person__initials",
-                "made_by__person__name",
             ],
             "person",
         ),
@@ -493,8 +495,8 @@ def progress_context():
             },
             {
                 "id": "by-person",
-                "title": _("Commitments by bewindspersoon, current status"),
-                "group": _("Bewindspersoon"),
+                "title": _("Commitments by minister or state secretary, current status"),
+                "group": _("Minister or state secretary"),
                 "rows": by_person,
             },
             {

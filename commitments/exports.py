@@ -99,10 +99,22 @@ def letter_label(prefix):
     )
 
 
-def person_label(prefix):
-    """ "First Last", or "Initials Last" (Person.__str__)."""
-    given = Coalesce(text(F(f"{prefix}first_name")), F(f"{prefix}initials"), output_field=TEXT)
-    return Trim(Concat(given, Value(" "), F(f"{prefix}name"), output_field=TEXT))
+def full_surname(prefix):
+    """ "de Jonge": the surname with its tussenvoegsel (models.full_surname)."""
+    return Case(
+        When(**{f"{prefix}tussenvoegsel": ""}, then=F(f"{prefix}name")),
+        default=Concat(F(f"{prefix}tussenvoegsel"), Value(" "), F(f"{prefix}name")),
+        output_field=TEXT,
+    )
+
+
+def person_label(prefix, initials=True):
+    """ "First Last", or "Initials Last" (Person.__str__, MemberOfParliament.label)."""
+    given = text(F(f"{prefix}first_name"))
+    if initials:
+        given = Coalesce(given, F(f"{prefix}initials"), output_field=TEXT)
+    given = Coalesce(given, Value(""), output_field=TEXT)
+    return Trim(Concat(given, Value(" "), full_surname(prefix), output_field=TEXT))
 
 
 def office_label(prefix):
@@ -127,7 +139,7 @@ def office_label(prefix):
 
 def member_label(prefix=""):
     """ "Name (Party)", or the name alone (MemberOfParliament.__str__)."""
-    name = F(f"{prefix}name")
+    name = person_label(prefix, initials=False)
     return Case(
         When(**{f"{prefix}party": ""}, then=name),
         default=Concat(name, Value(" ("), F(f"{prefix}party"), Value(")")),

@@ -1,16 +1,24 @@
-"""An Atom feed of status updates, filtered with the query parameters of the lists.
+"""Atom feeds of status updates, filtered with the query parameters of the lists.
+
+``/feed/`` has the updates of commitments and motions; ``/commitments/feed/`` and
+``/motions/feed/`` those of the rows one list shows, with that list's query string; and
+``/commitments/<key>/feed/``, ``/motions/<key>/feed/`` those of one commitment or motion.
 
 The commitment list's parameters (person, ministry, cabinet, overdue, ...) select the
 updates of the commitments that list would show; the motion list's own ones (kind, party)
 select motion updates. Parameters both lists share (q, status, theme, year) apply to both
 sides. ``status`` is the current status of the commitment or motion, as in the lists.
-Invalid values give a 400 response, never a server error."""
+Invalid values give a 400 response, never a server error.
+
+The pages offer these feeds (``feed_url`` in views.py): each list with its current filters,
+a person's page (``/feed/?person=<key>``) and each commitment and motion."""
 
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
@@ -19,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .filters import CommitmentFilter, MotionFilter
-from .models import StatusUpdate
+from .models import Commitment, Motion, StatusUpdate
 
 FEED_SIZE = 50
 
@@ -43,16 +51,22 @@ def filter_errors(*filtersets):
     return "; ".join(f"{field}: {messages}" for field, messages in errors.items())
 
 
-def filtered_updates(data):
-    """StatusUpdates matching the list parameters in ``data`` (a QueryDict)."""
+def valid_filtersets(data, *filterset_classes):
+    """The list filtersets over ``data`` without the paging and sorting parameters;
+    BadRequest with the messages when a value is invalid."""
     data = data.copy()
     for name in IGNORED:
         data.pop(name, None)
-    commitments = CommitmentFilter(data)
-    motions = MotionFilter(data)
-    if not (commitments.is_valid() and motions.is_valid()):
-        errors = filter_errors(commitments, motions)
+    filtersets = [filterset_class(data) for filterset_class in filterset_classes]
+    if not all(filterset.is_valid() for filterset in filtersets):
+        errors = filter_errors(*filtersets)
         raise BadRequest(_("Invalid filter: %(errors)s") % {"errors": errors})
+    return data, filtersets
+
+
+def filtered_updates(data):
+    """StatusUpdates matching the list parameters in ``data`` (a QueryDict)."""
+    data, (commitments, motions) = valid_filtersets(data, CommitmentFilter, MotionFilter)
 
     updates = StatusUpdate.objects.all()
     if not given(data, ALL_FILTERS):
@@ -68,20 +82,24 @@ def filtered_updates(data):
 
 
 class StatusUpdateFeed(Feed):
+    """The updates of commitments and motions, with the parameters of both lists."""
+
     feed_type = Atom1Feed
     item_guid_is_permalink = False
 
+    def updates(self, request, **kwargs):
+        """The StatusUpdates this feed shows, and what else ``title`` and ``link`` need:
+        ``link``, the page the feed belongs to."""
+        return filtered_updates(request.GET), {"link": reverse("commitments:home")}
+
     def get_object(self, request, *args, **kwargs):
         """Validate the filters; what ``items`` and ``link`` need, per request."""
-        updates = (
-            filtered_updates(request.GET)
-            .select_related(
-                "commitment",
-                "motion__submitter",
-                "evidence_letter__dossier",
-            )
-            .order_by("-date", "-created_at", "-pk")[:FEED_SIZE]
-        )
+        updates, about = self.updates(request, **kwargs)
+        updates = updates.select_related(
+            "commitment",
+            "motion__submitter",
+            "evidence_letter__dossier",
+        ).order_by("-date", "-created_at", "-pk")[:FEED_SIZE]
         items = list(updates)
         for update in items:
             subject_url = request.build_absolute_uri(update.subject.get_absolute_url())
@@ -91,7 +109,7 @@ class StatusUpdateFeed(Feed):
                 request.build_absolute_uri(letter.get_absolute_url()) if letter else ""
             )
         query = request.GET.urlencode()
-        return {"items": items, "query": query}
+        return {**about, "items": items, "query": query, "path": request.path}
 
     def title(self, obj):
         if obj["query"]:
@@ -102,11 +120,10 @@ class StatusUpdateFeed(Feed):
         return _("The latest status updates of commitments and motions, newest first.")
 
     def link(self, obj):
-        return reverse("commitments:home")
+        return obj["link"]
 
     def feed_url(self, obj):
-        url = reverse("commitments:feed")
-        return f"{url}?{obj['query']}" if obj["query"] else url
+        return f"{obj['path']}?{obj['query']}" if obj["query"] else obj["path"]
 
     def author_name(self, obj):
         return _("Commitment tracker")
@@ -148,3 +165,66 @@ class StatusUpdateFeed(Feed):
 
     def item_categories(self, item):
         return [item.status]
+
+
+class ListFeed(StatusUpdateFeed):
+    """The updates of the rows one list shows: ``/commitments/feed/?<the list's query>``."""
+
+    filterset_class = None
+    field = None  # the StatusUpdate field that points at the list's rows
+    list_url_name = None
+
+    def updates(self, request, **kwargs):
+        data, (filterset,) = valid_filtersets(request.GET, self.filterset_class)
+        rows = filterset.qs.order_by().values("pk")
+        link = reverse(self.list_url_name)
+        if data:
+            link = f"{link}?{data.urlencode()}"
+        return StatusUpdate.objects.filter(**{f"{self.field}__in": rows}), {"link": link}
+
+
+class CommitmentListFeed(ListFeed):
+    filterset_class = CommitmentFilter
+    field = "commitment"
+    list_url_name = "commitments:commitments"
+
+    def title(self, obj):
+        if obj["query"]:
+            return _("Status updates of commitments (filtered) · Commitment tracker")
+        return _("Status updates of commitments · Commitment tracker")
+
+
+class MotionListFeed(ListFeed):
+    filterset_class = MotionFilter
+    field = "motion"
+    list_url_name = "commitments:motions"
+
+    def title(self, obj):
+        if obj["query"]:
+            return _("Status updates of motions (filtered) · Commitment tracker")
+        return _("Status updates of motions · Commitment tracker")
+
+
+class SubjectFeed(StatusUpdateFeed):
+    """The updates of one commitment or motion: ``/commitments/<key>/feed/``."""
+
+    model = None
+    field = None
+
+    def updates(self, request, key):
+        subject = get_object_or_404(self.model, key=key)
+        about = {"link": subject.get_absolute_url(), "subject": subject}
+        return StatusUpdate.objects.filter(**{self.field: subject}), about
+
+    def title(self, obj):
+        return _("Status updates: %(subject)s · Commitment tracker") % {"subject": obj["subject"]}
+
+
+class CommitmentFeed(SubjectFeed):
+    model = Commitment
+    field = "commitment"
+
+
+class MotionFeed(SubjectFeed):
+    model = Motion
+    field = "motion"

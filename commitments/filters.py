@@ -7,6 +7,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +70,10 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 
 # The choices of the filter forms, and the columns their labels are made of.
 MINISTRIES = (Ministry.objects.all(), (("name",), str))
-PERSONS = (Person.objects.all(), (("first_name", "initials", "name"), person_label))
+PERSONS = (
+    Person.objects.all(),
+    (("first_name", "initials", "tussenvoegsel", "name"), person_label),
+)
 CABINETS = (Cabinet.objects.all(), (("name",), str))
 THEMES = (Theme.objects.all(), (("name",), str))
 
@@ -107,6 +111,19 @@ class StableOrderingFilter(filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "id") if value else qs
+
+    def build_choices(self, fields, labels):
+        """As django-filter's, but "title (descending)" is put together in the language of
+        each request, not once in the language active when this module was loaded."""
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", descending_label(self.descending_fmt, label))
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
+descending_label = lazy(lambda fmt, label: str(fmt) % label, str)
 
 
 class YearFilter(filters.NumberFilter):
@@ -166,7 +183,7 @@ class CommitmentFilter(TrackableFilter):
     made_field = "made_on"
 
     ministry = key_choice(MINISTRIES, "made_by__ministry", _("ministry"))
-    person = key_choice(PERSONS, "made_by__person", _("bewindspersoon"))
+    person = key_choice(PERSONS, "made_by__person", _("minister or state secretary"))
     cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     year = YearFilter(field_name="made_on")
@@ -231,7 +248,7 @@ class LetterFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("search"), method="filter_q")
     kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
     ministry = key_choice(MINISTRIES, "signatories__ministry", _("ministry"), True)
-    person = key_choice(PERSONS, "signatories__person", _("bewindspersoon"), True)
+    person = key_choice(PERSONS, "signatories__person", _("minister or state secretary"), True)
     year = YearFilter(field_name="date")
     order = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
@@ -255,4 +272,4 @@ class PersonFilter(filters.FilterSet):
         model = Person
         fields = []
 
-    filter_q = staticmethod(search(["name", "first_name"]))
+    filter_q = staticmethod(search(["name", "tussenvoegsel", "first_name"]))

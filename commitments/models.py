@@ -117,8 +117,14 @@ def letter_label(kamerstuk, title):
     return f"{kamerstuk}: {title}" if kamerstuk else title
 
 
-def person_label(first_name, initials, name):
-    return f"{first_name or initials} {name}".strip()
+def full_surname(tussenvoegsel, name):
+    """ "de Jonge": the surname with its prefix (tussenvoegsel), as it is written."""
+    return f"{tussenvoegsel} {name}" if tussenvoegsel else name
+
+
+def person_label(first_name, initials, tussenvoegsel, name):
+    """ "Hugo de Jonge", "F.C.G.M. Timmermans"."""
+    return f"{first_name or initials} {full_surname(tussenvoegsel, name)}".strip()
 
 
 def office_label(role, ministry_abbreviation, ministry_name, portfolio, person=""):
@@ -240,7 +246,15 @@ class Theme(Sourced):
 class Person(Sourced):
     """A bewindspersoon: minister, state secretary or prime minister."""
 
-    name = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(
+        _("surname"), max_length=100, help_text=_('Without its prefix: "Jonge" for "de Jonge".')
+    )
+    tussenvoegsel = models.CharField(
+        _("surname prefix"),
+        max_length=30,
+        blank=True,
+        help_text=_('"de", "van", "van der": shown before the surname, left out when sorting.'),
+    )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     initials = models.CharField(_("initials"), max_length=30, blank=True)
     tk_id = tk_id_field()
@@ -253,12 +267,13 @@ class Person(Sourced):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name", "initials"]
-        verbose_name = _("bewindspersoon")
-        verbose_name_plural = _("bewindspersonen")
+        # Sorted on the surname without its prefix, as Dutch lists are: "de Jonge" under J.
+        ordering = ["name", "tussenvoegsel", "first_name", "initials"]
+        verbose_name = _("minister or state secretary")
+        verbose_name_plural = _("ministers and state secretaries")
 
     def __str__(self):
-        return person_label(self.first_name, self.initials, self.name)
+        return person_label(self.first_name, self.initials, self.tussenvoegsel, self.name)
 
     def get_absolute_url(self):
         return reverse("commitments:person", args=[self.key])
@@ -318,19 +333,40 @@ class Office(Sourced):
 
 
 class MemberOfParliament(Sourced):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(
+        _("surname"), max_length=100, help_text=_('Without its prefix: "Hul" for "Van den Hul".')
+    )
+    tussenvoegsel = models.CharField(
+        _("surname prefix"),
+        max_length=30,
+        blank=True,
+        help_text=_('"de", "van", "van der": shown before the surname, left out when sorting.'),
+    )
+    first_name = models.CharField(
+        _("first name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Only where the documents name it, as parliament does for members who share a surname."
+        ),
+    )
     party = models.CharField(_("party"), max_length=50, blank=True)
     tk_id = tk_id_field()
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "tussenvoegsel", "first_name"]
         verbose_name = _("member of parliament")
         verbose_name_plural = _("members of parliament")
 
     def __str__(self):
-        return f"{self.name} ({self.party})" if self.party else self.name
+        return f"{self.label} ({self.party})" if self.party else self.label
+
+    @property
+    def label(self):
+        """ "Van den Hul", "Jasper van Dijk": the name as the documents write it."""
+        return person_label(self.first_name, "", self.tussenvoegsel, self.name)
 
 
 class Dossier(Sourced):
@@ -573,7 +609,7 @@ class Motion(Trackable):
     def __str__(self):
         prefix = self.get_kind_display().capitalize()
         if self.submitter_id:
-            prefix = f"{prefix} {self.submitter.name}"
+            prefix = f"{prefix} {self.submitter.label}"
         return f"{prefix} {self.title}"
 
     def get_absolute_url(self):

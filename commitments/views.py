@@ -5,8 +5,9 @@ import re
 from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -24,6 +25,17 @@ from .models import (
 )
 
 PAGE_SIZE = 50
+
+
+def feed_url(url_name, query=None, **kwargs):
+    """The address of an Atom feed (feeds.py), with list filters from ``query`` (a QueryDict)
+    without the paging and sorting parameters the feeds ignore."""
+    url = reverse(url_name, kwargs=kwargs)
+    if query:
+        query = query.copy()
+        for name in ("page", "order"):
+            query.pop(name, None)
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 def home(request):
@@ -45,6 +57,7 @@ class ListPage(FilterView):
 
     paginate_by = PAGE_SIZE
     export_url_name = None
+    feed_url_name = None
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range or malformed page numbers show the nearest page, not a 404."""
@@ -55,6 +68,8 @@ class ListPage(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_url_name"] = self.export_url_name
+        if self.feed_url_name:
+            context["feed_url"] = feed_url(self.feed_url_name, self.request.GET)
         return context
 
 
@@ -63,6 +78,7 @@ class CommitmentList(ListPage):
     queryset = Commitment.objects.for_list()
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
+    feed_url_name = "commitments:commitments-feed"
 
 
 class MotionList(ListPage):
@@ -70,6 +86,7 @@ class MotionList(ListPage):
     queryset = Motion.objects.for_list()
     template_name = "commitments/motion_list.html"
     export_url_name = "commitments:motions-export"
+    feed_url_name = "commitments:motions-feed"
 
 
 class LetterList(ListPage):
@@ -97,7 +114,7 @@ class PersonList(ListPage):
                 Prefetch("offices", queryset=Office.objects.select_related("ministry", "cabinet"))
             )
             .annotate(commitment_count=Coalesce(Subquery(commitments), 0))
-            .order_by("name", "initials", "id")
+            .order_by(*Person._meta.ordering, "id")
         )
 
 
@@ -115,8 +132,11 @@ class KeyDetail(DetailView):
 class TimelineDetail(KeyDetail):
     """A commitment or motion with its status updates and the letters they cite."""
 
+    feed_url_name = None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["feed_url"] = feed_url(self.feed_url_name, key=self.object.key)
         updates = list(self.object.updates.all())
         context["updates"] = updates
         context["reporting_letters"] = unique(u.evidence_letter for u in updates)
@@ -130,6 +150,7 @@ class CommitmentDetail(TimelineDetail):
         Prefetch("fulfilment_letters", queryset=Letter.objects.select_related("dossier")),
     )
     template_name = "commitments/commitment_detail.html"
+    feed_url_name = "commitments:commitment-feed"
 
 
 class MotionDetail(TimelineDetail):
@@ -139,6 +160,7 @@ class MotionDetail(TimelineDetail):
         Prefetch("commitments", queryset=Commitment.objects.for_list()),
     )
     template_name = "commitments/motion_detail.html"
+    feed_url_name = "commitments:motion-feed"
 
 
 def unique(items):
@@ -196,6 +218,13 @@ class PersonDetail(KeyDetail):
         )
     )
     template_name = "commitments/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["feed_url"] = feed_url(
+            "commitments:feed", QueryDict.fromkeys(["person"], value=self.object.key)
+        )
+        return context
 
 
 class OfficeDetail(KeyDetail):

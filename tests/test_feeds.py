@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.urls import reverse
@@ -24,7 +25,8 @@ def _hosts(settings):
 
 
 def get_feed(client, query="", status=200):
-    response = client.get(f"{reverse('commitments:feed')}{query}", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"{reverse('commitments:feed')}{query}")
     assert response.status_code == status, response.content[:500]
     return response
 

@@ -165,9 +165,11 @@ def main():
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
-                context = browser.new_context(
-                    base_url=f"http://{HOST}:{PORT}", locale="en-GB", viewport=VIEWPORT
-                )
+                base_url = f"http://{HOST}:{PORT}"
+                context = browser.new_context(base_url=base_url, viewport=VIEWPORT)
+                # English screenshots: the language is the visitor's choice (a cookie), not
+                # the browser's.
+                context.add_cookies([{"name": "django_language", "value": "en", "url": base_url}])
                 context.set_default_timeout(15_000)
                 page = context.new_page()
                 sign_in(page, password)
