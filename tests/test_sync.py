@@ -237,7 +237,7 @@ def test_full_sync_of_the_corpus(register, ocw_minister):
     haverkamp = Person.objects.get(name="Haverkamp")  # two commitments, one person
     assert haverkamp.needs_review
     assert by_number("TZ202405-150").made_by == by_number("TZ202405-151").made_by
-    assert Person.objects.get(name="van Engelshoven").needs_review
+    assert Person.objects.get(name="Engelshoven", tussenvoegsel="van").needs_review
 
     assert Motion.objects.count() == 3  # the deleted one was never known
     adopted = Motion.objects.get(zaak_number="2024Z12345")

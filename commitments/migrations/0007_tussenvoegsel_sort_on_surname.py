@@ -75,7 +75,7 @@ def join_prefixes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0005_date_precision"),
+        ("commitments", "0006_register_ids"),
     ]
 
     operations = [

@@ -217,9 +217,15 @@ class Resolver:
         cache_key = (full_surname.lower(), record.voornaam.lower(), record.initialen.lower())
         if cache_key in self.persons:
             return self.persons[cache_key], False
+        # Surnames are stored without their tussenvoegsel ("Jonge", "de"); the register may
+        # write it apart or as part of the surname.
         candidates = Person.objects.filter(name__iexact=surname) | Person.objects.filter(
             name__iexact=full_surname
         )
+        if record.tussenvoegsel:
+            candidates = candidates.filter(tussenvoegsel__iexact=record.tussenvoegsel) | (
+                Person.objects.filter(name__iexact=full_surname)
+            )
         initials = record.initialen.replace(".", "").replace(" ", "").lower()
         found = None
         for candidate in candidates.order_by("pk"):
@@ -234,7 +240,8 @@ class Resolver:
         if found is None:
             found = Person.objects.create(
                 key=self.key_for(Person, f"{record.voornaam or record.initialen} {full_surname}"),
-                name=full_surname,
+                name=surname,
+                tussenvoegsel=record.tussenvoegsel,
                 first_name=record.voornaam,
                 initials=record.initialen,
                 needs_review=True,
