@@ -2,15 +2,20 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import BadRequest
+from django.http import QueryDict
+from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from commitments.feeds import filtered_updates
 from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 
 from . import factories
@@ -111,3 +116,46 @@ def test_any_query_string_gives_200_or_400(client, url, filterset):
             b"".join(response.streaming_content)
 
     check()
+
+
+SEARCHED = [
+    "/commitments/",
+    "/commitments/export.csv",
+    "/commitments/export-excel.csv",
+    "/motions/",
+    "/motions/export.csv",
+    "/letters/",
+    "/letters/export.csv",
+    "/ministers/",
+    "/feed/",
+]
+
+
+@pytest.mark.parametrize("url", SEARCHED)
+def test_search_is_bounded_in_words_and_length(client, url):
+    factories.commitment(title="stikstof en natuur")
+    factories.status_update(factories.commitment(), "open", date(2020, 1, 1))
+    many_words = " ".join(f"woord{n}" for n in range(300))
+    response = client.get(url, {"q": many_words})
+    assert response.status_code == 400
+    if url != "/feed/":  # the feed answers Django's plain 400 page
+        assert "10" in response.content.decode() and "q" in response.content.decode()
+    assert client.get(url, {"q": "x" * 201}).status_code == 400
+    ten_words = " ".join(["stikstof"] * 9 + ["x" * 119])  # 200 characters
+    assert client.get(url, {"q": ten_words}).status_code == 200
+
+
+def test_search_bound_messages_are_clear(client):
+    with translation.override("en"):
+        body = client.get(
+            "/commitments/export.csv", {"q": "a " * 11}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert body == "Invalid filter: q: Search for at most 10 words."
+        body = client.get(
+            "/letters/export.csv", {"q": "a" * 300}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "at most 200 characters (it has 300)" in body
+        page = client.get("/commitments/", {"q": "a " * 11}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "Search for at most 10 words." in page.content.decode()
+        with pytest.raises(BadRequest, match="at most 10 words"):
+            filtered_updates(QueryDict("q=" + "+".join(["a"] * 11)))
