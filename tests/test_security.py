@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from commitments.feeds import filtered_updates
 from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
+from commitments.models import Theme
 
 from . import factories
 
@@ -159,3 +160,35 @@ def test_search_bound_messages_are_clear(client):
         assert "Search for at most 10 words." in page.content.decode()
         with pytest.raises(BadRequest, match="at most 10 words"):
             filtered_updates(QueryDict("q=" + "+".join(["a"] * 11)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sources/brief/?cite=commitment:a%00b",
+        "/sources/brief/?cite%00=x",
+        "/commitments/?q=a%00b",
+        "/commitments/?ministry=%00",
+        "/commitments/export.csv?q=%00",
+        "/letters/?q=x&q=%00",
+        "/feed/?person=a%00",
+        "/admin/login/?next=/admin/%00",
+    ],
+)
+def test_a_nul_character_in_the_query_string_is_a_400(client, url):
+    factories.commitment(source_document=factories.source_document(key="brief"))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_field_is_a_400(client, researcher):
+    response = client.post("/admin/login/", {"username": "researcher\x00", "password": "x"})
+    assert response.status_code == 400
+    client.force_login(researcher)
+    response = client.post("/admin/commitments/theme/add/", {"key": "a", "name": "N\x00"})
+    assert response.status_code == 400
+    assert not Theme.objects.exists()
+    # Without a NUL the same form is handled as usual.
+    response = client.post("/admin/commitments/theme/add/", {"key": "a", "name": "N"})
+    assert response.status_code == 302 and Theme.objects.filter(name="N").exists()
