@@ -4,6 +4,7 @@ commitments and motions only adds rows, and saves them through services.record_s
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -54,10 +55,18 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
-    """Only superusers delete; researchers add and change."""
+    """Only superusers delete; researchers add and change. Past versions in the history
+    can be viewed, never reverted to (SIMPLE_HISTORY_REVERT_DISABLED): a revert would save
+    around services.py, and a status update is never changed at all. To undo a change,
+    edit the record as usual."""
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Past versions cannot be restored; edit the record."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SourcedAdmin(TrackerAdmin):

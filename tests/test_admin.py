@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from commitments.models import Commitment, Status, StatusUpdate, Theme
@@ -172,3 +173,72 @@ def test_status_updates_cannot_be_deleted_even_by_superusers(admin_client):
     update = factories.status_update(factories.commitment(), Status.OPEN, date(2021, 1, 1))
     response = admin_client.get(admin_url(StatusUpdate, "delete", update.pk))
     assert response.status_code == 403
+
+
+def revert_data(record, **changes):
+    """What the history page's form would post for ``record``, with ``changes``."""
+    data = {
+        name: ("" if value is None else value)
+        for name, value in model_to_dict(record).items()
+        if not isinstance(value, list)
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("who", ["researcher_client", "admin_client"])
+def test_status_updates_cannot_be_changed_through_the_history_page(request, who):
+    client = request.getfixturevalue(who)
+    commitment, other = factories.commitment(), factories.commitment()
+    update = factories.status_update(commitment, Status.IN_PROGRESS, date(2021, 1, 1))
+    version = update.history.get()
+    url = reverse(
+        "admin:commitments_statusupdate_simple_history", args=[update.pk, version.history_id]
+    )
+    assert client.get(url).status_code == 200  # past versions can be viewed
+    for changes in [
+        {"status": Status.FULFILLED, "date": "2021-06-01", "note": "gewijzigd"},
+        {"commitment": other.pk},  # moved to another record
+    ]:
+        response = client.post(url, revert_data(update, **changes))
+        assert response.status_code == 403
+    update.refresh_from_db()
+    assert (update.status, update.date, update.note, update.commitment) == (
+        Status.IN_PROGRESS, date(2021, 1, 1), "", commitment,
+    )  # fmt: skip
+    assert update.history.count() == 1
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+    assert commitment.updates.count() == 1 and other.updates.count() == 0
+
+
+@pytest.mark.parametrize("who", ["researcher_client", "admin_client"])
+def test_no_record_is_reverted_around_the_write_path(request, who):
+    client = request.getfixturevalue(who)
+    commitment = factories.commitment(title="Eerst", due_phrase="")
+    first = commitment.history.get()
+    commitment.title = "Daarna"
+    commitment.save()
+    factories.status_update(commitment, Status.FULFILLED, date(2021, 1, 1))
+    commitment.refresh_from_db()
+    url = reverse(
+        "admin:commitments_commitment_simple_history", args=[commitment.pk, first.history_id]
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # no revert button
+    data = revert_data(commitment, title="Eerst", expected_version=commitment.version)
+    assert client.post(url, data).status_code == 403
+    theme = factories.theme(name="Eerst")
+    theme.name = "Daarna"
+    theme.save()
+    theme_url = reverse(
+        "admin:commitments_theme_simple_history",
+        args=[theme.pk, theme.history.earliest().history_id],
+    )
+    assert client.post(theme_url, revert_data(theme, name="Eerst")).status_code == 403
+    commitment.refresh_from_db()
+    theme.refresh_from_db()
+    assert (commitment.title, commitment.status, theme.name) == (
+        "Daarna", Status.FULFILLED, "Daarna",
+    )  # fmt: skip

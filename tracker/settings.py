@@ -135,6 +135,9 @@ STORAGES = {
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# The admin shows past versions, but never saves one back (see TrackerAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Backups (manage.py export_all) keep times to the microsecond.
 SERIALIZATION_MODULES = {"json-exact": "commitments.exact_json"}
 
