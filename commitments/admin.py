@@ -27,6 +27,7 @@ from .models import (
     Status,
     StatusUpdate,
     Theme,
+    validate_past_date,
 )
 
 
@@ -227,7 +228,11 @@ class VersionedForm(forms.ModelForm):
 class StatusUpdateForm(forms.Form):
     """One evidence form for the bulk action."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_past_date],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False

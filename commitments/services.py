@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .due import parse_due
-from .models import Commitment, Motion, Status, StatusUpdate
+from .models import Commitment, DatePrecision, Motion, Status, StatusUpdate
 from .text import normalise
 
 
@@ -95,6 +95,7 @@ def record_status_update(
     subject,
     date,
     status,
+    date_precision=DatePrecision.EXACT,
     note="",
     evidence_letter=None,
     source_passage="",
@@ -119,6 +120,7 @@ def record_status_update(
         commitment=subject if isinstance(subject, Commitment) else None,
         motion=subject if isinstance(subject, Motion) else None,
         date=date,
+        date_precision=date_precision,
         status=status,
         note=note,
         evidence_letter=evidence_letter,

@@ -1,12 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from django.utils import timezone
 
-from commitments.models import Commitment, Status, StatusUpdate, Theme
+from commitments.models import Commitment, Letter, Motion, Status, StatusUpdate, Theme
 
 from . import factories
 
@@ -242,3 +245,106 @@ def test_no_record_is_reverted_around_the_write_path(request, who):
     assert (commitment.title, commitment.status, theme.name) == (
         "Daarna", Status.FULFILLED, "Daarna",
     )  # fmt: skip
+
+
+FAR_FUTURE, TOO_EARLY = date(2999, 1, 1), date(1, 1, 1)
+
+
+def days_from_today(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+@pytest.mark.parametrize("day", [FAR_FUTURE, TOO_EARLY, date(1899, 12, 31)])
+def test_the_write_path_refuses_status_dates_out_of_range(day):
+    commitment = factories.commitment()
+    with pytest.raises(ValidationError) as error:
+        factories.status_update(commitment, Status.FULFILLED, day)
+    assert list(error.value.message_dict) == ["date"]
+    assert not StatusUpdate.objects.exists()
+    commitment.refresh_from_db()
+    assert commitment.status == Status.OPEN
+
+
+def test_status_dates_up_to_tomorrow_are_accepted():
+    commitment = factories.commitment()
+    factories.status_update(commitment, Status.IN_PROGRESS, date(1900, 1, 1))
+    factories.status_update(commitment, Status.FULFILLED, days_from_today(1))
+    with pytest.raises(ValidationError, match="future"):
+        factories.status_update(commitment, Status.LAPSED, days_from_today(2))
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.status_date) == (Status.FULFILLED, days_from_today(1))
+
+
+@pytest.mark.parametrize("day", ["2999-01-01", "0001-01-01"])
+def test_inline_shows_an_out_of_range_date_as_a_field_error(researcher_client, day):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(commitment, date=day, status=Status.FULFILLED),
+    )
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert "date" in inline.formset.errors[0]
+    assert not StatusUpdate.objects.exists()
+
+
+def test_bulk_action_shows_a_future_date_as_a_field_error(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        reverse("admin:commitments_commitment_changelist"),
+        {
+            "action": "record_status_update_action", "_selected_action": [commitment.pk],
+            "apply": "1", "date": "2999-01-01", "status": "fulfilled",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    assert "This date is in the future" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(("day", "message"), [("2999-01-01", "future"), ("0001-01-01", "1900")])
+def test_record_status_command_refuses_out_of_range_dates(researcher, day, message):
+    factories.commitment(key="tz-cmd")
+    with pytest.raises(CommandError, match=f"Nothing was saved: .*{message}"):
+        call_command(
+            "record_status", "--commitment", "tz-cmd", "--status", "fulfilled",
+            "--date", day, "--user", researcher.username,
+        )  # fmt: skip
+    assert not StatusUpdate.objects.exists()
+
+
+def test_letter_motion_and_commitment_dates_are_checked_in_the_admin(researcher_client):
+    response = researcher_client.post(
+        admin_url(Letter, "add"),
+        {"key": "brief-x", "kind": "kamerbrief", "title": "Brief", "date": "2999-01-01",
+         "date_precision": "exact", "source_passage": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    assert not Letter.objects.filter(key="brief-x").exists()
+    motion = factories.motion()
+    response = researcher_client.post(
+        admin_url(Motion, "change", motion.pk),
+        {"key": motion.key, "kind": motion.kind, "title": motion.title, "date": "1800-01-01",
+         "number": "", "operative_text": "", "source_passage": "",
+         "expected_version": motion.version, **empty_inline},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    commitment = factories.commitment()
+    data = inline_data(commitment)
+    data["made_on"] = days_from_today(3).isoformat()
+    response = researcher_client.post(admin_url(Commitment, "change", commitment.pk), data)
+    assert response.status_code == 200
+    assert "made_on" in response.context["adminform"].form.errors
+    motion.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (motion.date, commitment.made_on) == (date(2020, 6, 1), date(2020, 11, 2))
+
+
+empty_inline = {
+    "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+    "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000",
+}  # fmt: skip
