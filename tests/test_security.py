@@ -1,3 +1,4 @@
+import json
 import os
 import re
 import subprocess
@@ -192,3 +193,53 @@ def test_a_nul_character_in_a_form_field_is_a_400(client, researcher):
     # Without a NUL the same form is handled as usual.
     response = client.post("/admin/commitments/theme/add/", {"key": "a", "name": "N"})
     assert response.status_code == 302 and Theme.objects.filter(name="N").exists()
+
+
+PROXY_SETTINGS = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT", "IPWARE_STRICT"]
+
+
+def proxy_settings(**env):
+    """The client-address settings as tracker/settings.py makes them from ``env``."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {PROXY_SETTINGS!r}}}))"
+    )
+    result = manage("shell", "-c", code, DJANGO_DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def fail_logins(client, forwarded_for, times):
+    return [
+        client.post(
+            "/admin/login/",
+            {"username": "beheer", "password": "fout"},
+            REMOTE_ADDR="127.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        ).status_code
+        for _ in range(times)
+    ]
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_lockout_behind_the_tls_proxy_is_per_forwarded_client(client, settings, behind_proxy):
+    env = {"DJANGO_BEHIND_TLS_PROXY": "1"} if behind_proxy else {}
+    for name, value in proxy_settings(**env).items():
+        setattr(settings, name, value)
+    User.objects.create_superuser("beheer", password="juist-wachtwoord-123")
+    limit = settings.AXES_FAILURE_LIMIT
+    assert fail_logins(client, "198.51.100.7", limit)[-1] == 429
+    # A client that puts the locked-out address first is still itself (the last entry).
+    other = fail_logins(client, "198.51.100.7, 203.0.113.20", 1)
+    login = client.post(
+        "/admin/login/",
+        {"username": "beheer", "password": "juist-wachtwoord-123"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    if behind_proxy:
+        assert other == [200]
+        assert login.status_code == 302 and "_auth_user_id" in client.session
+    else:  # the header is ignored: everyone has the proxy's address
+        assert other == [429]
+        assert login.status_code == 429
