@@ -243,3 +243,29 @@ def test_lockout_behind_the_tls_proxy_is_per_forwarded_client(client, settings, 
     else:  # the header is ignored: everyone has the proxy's address
         assert other == [429]
         assert login.status_code == 429
+
+
+SECRET = "k" * 20 + "-Xq9!vT2#pL8@wZ4$rN6^bY1&cM3*hJ5%gF7"
+
+
+def test_a_server_error_with_debug_off_logs_its_traceback_to_stderr():
+    code = (
+        "from django.test import Client, override_settings\n"
+        "with override_settings(ROOT_URLCONF='tests.error_urls'):\n"
+        "    client = Client(raise_request_exception=False)\n"
+        "    print(client.get('/fail/', secure=True).status_code)\n"
+    )
+    result = manage(
+        "shell", "-c", code, DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="testserver"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "500", result.stdout + result.stderr
+    assert "ERROR django.request: Internal Server Error: /fail/" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ZeroDivisionError: deliberate failure for the logging test" in result.stderr
+
+
+def test_log_level_comes_from_the_environment():
+    code = "import logging; print(logging.getLogger('django').getEffectiveLevel())"
+    for env, level in [({}, "20"), ({"DJANGO_LOG_LEVEL": "warning"}, "30")]:
+        result = manage("shell", "-c", code, DJANGO_DEBUG="1", **env)
+        assert result.stdout.strip().splitlines()[-1] == level, result.stderr

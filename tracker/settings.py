@@ -5,6 +5,7 @@
 - ``DJANGO_DEBUG``: "1" for development; off by default.
 - ``DJANGO_SECRET_KEY``: required when debug is off.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
+- ``DJANGO_LOG_LEVEL``: level of Django's log messages on stderr (default INFO).
 """
 
 import os
@@ -134,6 +135,31 @@ STORAGES = {
 }
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Logging: to stderr, where the process manager (systemd, docker, gunicorn) collects it.
+# Server errors are logged by django.request with their traceback, also with debug off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper(),
+            "propagate": False,
+        },
+    },
+}
 
 # The admin shows past versions, but never saves one back (see TrackerAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
