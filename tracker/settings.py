@@ -5,6 +5,7 @@
 - ``DJANGO_DEBUG``: "1" for development; off by default.
 - ``DJANGO_SECRET_KEY``: required when debug is off.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
+- ``DJANGO_STATIC_ROOT``: where collectstatic puts static files (default staticfiles/).
 - ``DJANGO_LOG_LEVEL``: level of Django's log messages on stderr (default INFO).
 """
 
@@ -133,7 +134,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Logging: to stderr, where the process manager (systemd, docker, gunicorn) collects it.
