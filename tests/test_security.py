@@ -90,6 +90,7 @@ def test_login_is_throttled_after_repeated_failures(client):
 LISTS = [
     ("/commitments/", CommitmentFilter),
     ("/commitments/export.csv", CommitmentFilter),
+    ("/commitments/export-excel.csv", CommitmentFilter),
     ("/motions/", MotionFilter),
     ("/motions/export.csv", MotionFilter),
     ("/letters/", LetterFilter),
