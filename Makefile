@@ -3,6 +3,7 @@
 #                or PostgreSQL when DATABASE_URL is set)
 #   make test  - the whole test suite (same database rule)
 #   make bench - the benchmark at 100,000 commitments, then the register sync at scale (PostgreSQL)
+#   make serve - production: migrate, collect static files, serve with gunicorn
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 # Local development defaults; production sets DJANGO_DEBUG=0 and its own secret key.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint check bench bench-sync messages
+.PHONY: run test install lint check bench bench-sync messages serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,21 @@ run: $(STAMP)
 	@echo "It prints a new random password once."
 	@echo
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production (README, Deployment): debug off; DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS come
+# from the environment. gunicorn's settings are in tracker/gunicorn.conf.py.
+serve: $(STAMP)
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "make serve: DJANGO_SECRET_KEY is not set. Set it to a long random string," \
+			"e.g. the output of: $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; \
+		exit 1; fi
+	@if [ -z "$$DJANGO_ALLOWED_HOSTS" ]; then \
+		echo "make serve: DJANGO_ALLOWED_HOSTS is not set. Set it to the site's host names," \
+			"comma-separated, e.g. tracker.example.org" >&2; \
+		exit 1; fi
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=0 exec $(BIN)/gunicorn -c tracker/gunicorn.conf.py
 
 # pytest exits 5 when it collects no tests; that is reported, not treated as a crash.
 test: $(STAMP)

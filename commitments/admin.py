@@ -4,6 +4,7 @@ commitments and motions only adds rows, and saves them through services.record_s
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from .models import (
     StatusUpdate,
     Theme,
     office_label,
+    validate_past_date,
 )
 
 
@@ -59,10 +61,18 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
-    """Only superusers delete; researchers add and change."""
+    """Only superusers delete; researchers add and change. Past versions in the history
+    can be viewed, never reverted to (SIMPLE_HISTORY_REVERT_DISABLED): a revert would save
+    around services.py, and a status update is never changed at all. To undo a change,
+    edit the record as usual."""
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Past versions cannot be restored; edit the record."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SourcedAdmin(TrackerAdmin):
@@ -241,7 +251,11 @@ class VersionedForm(forms.ModelForm):
 class StatusUpdateForm(forms.Form):
     """One evidence form for the bulk action."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_past_date],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False

@@ -3,13 +3,19 @@
 Each export is one query: the list's FilterSet gives the rows and their order, and every
 column is an SQL expression (labels such as "30 420, nr. 415" are built in the database).
 On PostgreSQL the rows are streamed by the database's own ``COPY ... TO STDOUT WITH CSV``;
-elsewhere the same query is read in chunks and written with Python's csv module. Either
+elsewhere the same query is read in chunks and written with COPY's quoting rule. Either
 way memory stays flat for 100,000 rows, and the output is the same: UTF-8, a header row,
 "\\n" line ends, ISO dates, empty fields for missing values.
+
+Text that a spreadsheet would read as a formula (a cell starting with "=", "+", "-", "@",
+a tab or a carriage return) gets a leading "'" in the query itself, so both writers give
+the same neutralised cell (OWASP, "CSV injection"). Dates are not text and never start
+with one of these; the exports hold no numbers.
+
+The Excel variant (``export-excel.csv``) is the same rows as UTF-8 with a byte order mark,
+";" between fields and "\\r\\n" line ends, which Excel opens correctly on a Dutch system.
 """
 
-import csv
-import io
 from itertools import islice
 
 from django.db import connections
@@ -23,10 +29,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Coalesce, Concat, Left, NullIf, Trim
+from django.db.models.lookups import In
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.text import capfirst
+from django.utils import timezone
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -253,60 +261,139 @@ def letter_columns(base_url):
 
 # Writing ------------------------------------------------------------------------------------
 
-
-def header_line(header):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(header)
-    return buffer.getvalue()
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]  # what a spreadsheet may read as a formula
 
 
-def python_csv(queryset, names):
-    """The rows written by Python's csv module, a batch at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def neutralised(expression):
+    """Text starting like a formula, with a leading "'" so it stays text (OWASP)."""
+    return Case(
+        When(In(Left(expression, 1), FORMULA_STARTS), then=Concat(Value("'"), expression)),
+        default=expression,
+        output_field=TEXT,
+    )
+
+
+class Dialect:
+    """A CSV flavour: the plain one, or Excel's (byte order mark, ";", CRLF)."""
+
+    def __init__(self, delimiter=",", line_end="\n", preamble=""):
+        self.delimiter, self.line_end, self.preamble = delimiter, line_end, preamble
+
+    def field(self, value):
+        """COPY's quoting rule: NULL is empty; quote empty text and text holding the
+        delimiter, a quote or a line break."""
+        if value is None:
+            return ""
+        value = str(value)
+        if value == "" or any(c in value for c in (self.delimiter, '"', "\n", "\r")):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    def line(self, values):
+        return self.delimiter.join(self.field(value) for value in values) + self.line_end
+
+
+PLAIN = Dialect()
+EXCEL = Dialect(delimiter=";", line_end="\r\n", preamble="\ufeff")
+
+
+def header_line(header, dialect=PLAIN):
+    return dialect.preamble + dialect.line(header)
+
+
+def python_csv(queryset, names, dialect=PLAIN):
+    """The rows written in Python, a batch at a time."""
     rows = queryset.values_list(*names).iterator(chunk_size=CHUNK_SIZE)
-    while True:
-        writer.writerows(
-            ["" if value is None else str(value) for value in row]
-            for row in islice(rows, BATCH_SIZE)
-        )
-        chunk = buffer.getvalue()
-        if not chunk:
-            return
-        yield chunk
-        buffer.seek(0)
-        buffer.truncate()
+    while batch := list(islice(rows, BATCH_SIZE)):
+        yield "".join(dialect.line(row) for row in batch)
 
 
-def postgresql_copy(queryset, names):
+def line_ends(blocks, line_end):
+    """COPY's blocks with each row's "\\n" replaced by ``line_end``; line breaks inside
+    quoted fields are kept. A block may end anywhere, even inside a quoted field."""
+    inside = False  # inside a quoted field at the start of the block
+    new = line_end.encode()
+    for block in blocks:
+        parts = block.split(b'"')
+        start = 1 if inside else 0  # parts at start, start+2, ... are outside quotes
+        for i in range(start, len(parts), 2):
+            parts[i] = parts[i].replace(b"\n", new)
+        inside = inside != (len(parts) % 2 == 0)
+        yield b'"'.join(parts)
+
+
+def postgresql_copy(queryset, names, dialect=PLAIN):
     """The rows written by PostgreSQL's COPY, streamed as the database sends them."""
     connection = connections[queryset.db]
     sql, params = queryset.values_list(*names).query.sql_with_params()
-    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, DELIMITER '{dialect.delimiter}')"
     if connection.queries_logged:
         # As Django's debug cursor does for its own queries (COPY bypasses it).
         connection.queries_log.append(
             {"sql": connection.ops.compose_sql(sql, params), "time": "0.000"}
         )
     with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
-        for block in copy:
-            yield bytes(block)
+        blocks = (bytes(block) for block in copy)
+        if dialect.line_end != "\n":
+            blocks = line_ends(blocks, dialect.line_end)
+        yield from blocks
 
 
-def csv_body(queryset, columns):
-    """Header and rows. Column names are aliased, as some equal model fields ("id")."""
+def annotated(queryset, columns):
+    """The queryset with each column as an alias (some equal model fields, such as "id");
+    text columns neutralised against formulas."""
     names = [f"csv_{name}" for name, _expression in columns]
-    queryset = queryset.annotate(
+    probe = queryset.annotate(
         **{alias: expression for alias, (_name, expression) in zip(names, columns, strict=True)}
     )
-    yield header_line([name for name, _expression in columns])
+    text_types = {"CharField", "TextField", "SlugField", "URLField"}
+
+    def safe(alias, expression):
+        kind = probe.query.annotations[alias].output_field.get_internal_type()
+        return neutralised(expression) if kind in text_types else expression
+
+    queryset = queryset.annotate(
+        **{
+            alias: safe(alias, expression)
+            for alias, (_name, expression) in zip(names, columns, strict=True)
+        }
+    )
+    return queryset, names
+
+
+def csv_body(queryset, columns, dialect=PLAIN):
+    """Header and rows."""
+    queryset, names = annotated(queryset, columns)
+    yield header_line([name for name, _expression in columns], dialect)
     if connections[queryset.db].vendor == "postgresql":
-        yield from postgresql_copy(queryset, names)
+        yield from postgresql_copy(queryset, names, dialect)
     else:
-        yield from python_csv(queryset, names)
+        yield from python_csv(queryset, names, dialect)
 
 
-def export(request, *, name, filterset_class, queryset, columns):
+# File names: the list, its filters and the day, e.g.
+# toezeggingen_status-fulfilled_ministry-bz_2026-11-29.csv
+FILE_NAMES = {"commitments": "toezeggingen", "motions": "moties", "letters": "kamerbrieven"}
+NOT_FILTERS = {"page", "order"}
+MAX_FILTER_PART = 120  # characters of the file name that describe the filters
+
+
+def file_name(name, filterset, dialect):
+    parts = []
+    for field in filterset.filters:
+        if field in NOT_FILTERS:
+            continue
+        values = [slugify(value) for value in filterset.data.getlist(field)]
+        values = [value for value in values if value]
+        if values:
+            parts.append(slugify(f"{field}-{'-'.join(values)}"))
+    described = "_".join(parts)[:MAX_FILTER_PART].strip("-_")
+    suffix = "_excel" if dialect is EXCEL else ""
+    day = timezone.localdate().isoformat()
+    return "_".join(p for p in (FILE_NAMES[name], described, day) if p) + f"{suffix}.csv"
+
+
+def export(request, *, name, filterset_class, queryset, columns, dialect=PLAIN):
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         errors = "; ".join(
@@ -318,40 +405,46 @@ def export(request, *, name, filterset_class, queryset, columns):
         )
     base_url = request.build_absolute_uri(reverse(f"commitments:{name}"))
     response = StreamingHttpResponse(
-        csv_body(filterset.qs, columns(base_url)), content_type="text/csv; charset=utf-8"
+        csv_body(filterset.qs, columns(base_url), dialect),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{file_name(name, filterset, dialect)}"'
+    )
     return response
 
 
 @require_GET
-def export_commitments(request):
+def export_commitments(request, dialect=PLAIN):
     return export(
         request,
         name="commitments",
         filterset_class=CommitmentFilter,
         queryset=Commitment.objects.all(),
         columns=commitment_columns,
+        dialect=dialect,
     )
 
 
 @require_GET
-def export_motions(request):
+def export_motions(request, dialect=PLAIN):
     return export(
         request,
         name="motions",
         filterset_class=MotionFilter,
         queryset=Motion.objects.annotate(**MOTION_PARTS),
         columns=motion_columns,
+        dialect=dialect,
     )
 
 
 @require_GET
-def export_letters(request):
+def export_letters(request, dialect=PLAIN):
     return export(
         request,
         name="letters",
         filterset_class=LetterFilter,
         queryset=Letter.objects.all(),
         columns=letter_columns,
+        dialect=dialect,
     )

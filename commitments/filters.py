@@ -91,6 +91,30 @@ def key_choice(choices, field_name, label, distinct=False):
     )
 
 
+MAX_SEARCH_LENGTH = 200  # characters
+MAX_SEARCH_WORDS = 10  # each word is a condition on every searched column
+
+
+def validate_search_words(value):
+    if len(value.split()) > MAX_SEARCH_WORDS:
+        raise forms.ValidationError(
+            _("Search for at most %(max)d words."),
+            code="max_words",
+            params={"max": MAX_SEARCH_WORDS},
+        )
+
+
+class SearchFilter(filters.CharFilter):
+    """Words that must all occur, each in one of the searched columns. Bounded in length
+    and number of words, so no search can make a query too large or too slow."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("search"))
+        kwargs.setdefault("method", "filter_q")
+        super().__init__(*args, **kwargs)
+        self.extra.update(max_length=MAX_SEARCH_LENGTH, validators=[validate_search_words])
+
+
 def search(fields):
     def method(queryset, name, value):
         condition = Q()
@@ -143,7 +167,7 @@ class TrackableFilter(filters.FilterSet):
 
     made_field = None
 
-    q = filters.CharFilter(label=_("search"), method="filter_q")
+    q = SearchFilter()
     status = filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("status"), method="filter_status",
         widget=QuickSelectMultiple,
@@ -245,7 +269,7 @@ class MotionFilter(TrackableFilter):
 
 
 class LetterFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("search"), method="filter_q")
+    q = SearchFilter()
     kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
     ministry = key_choice(MINISTRIES, "signatories__ministry", _("ministry"), True)
     person = key_choice(PERSONS, "signatories__person", _("minister or state secretary"), True)
@@ -264,7 +288,7 @@ class LetterFilter(filters.FilterSet):
 
 
 class PersonFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("search"), method="filter_q")
+    q = SearchFilter()
     ministry = key_choice(MINISTRIES, "offices__ministry", _("ministry"), True)
     cabinet = key_choice(CABINETS, "offices__cabinet", _("cabinet"), True)
 

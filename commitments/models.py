@@ -9,9 +9,11 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +22,27 @@ from simple_history.models import HistoricalRecords
 def new_key():
     """Key for records made in the admin; seeded records carry readable keys."""
     return secrets.token_hex(6)
+
+
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def validate_past_date(value):
+    """A date on which something happened (a letter, a motion, a commitment, a status
+    change): not before 1900 and not after tomorrow (a day's margin for time zones). A
+    status update dated in the future would fix the current status until that day."""
+    latest = timezone.localdate() + timedelta(days=1)
+    if value > latest:
+        raise ValidationError(
+            _("This date is in the future; enter a date no later than %(latest)s."),
+            code="future_date",
+            params={"latest": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+        )
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            _("This date is before 1900; enter a date from 1 January 1900."),
+            code="early_date",
+        )
 
 
 class Status(models.TextChoices):
@@ -410,7 +433,7 @@ class Letter(Sourced):
     )
     number = models.CharField(_("number"), max_length=20, blank=True)
     vergaderjaar = models.CharField(_("parliamentary year"), max_length=9, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[validate_past_date])
     date_precision = models.CharField(
         _("date precision"),
         max_length=20,
@@ -540,7 +563,7 @@ class Motion(Trackable):
     number = models.CharField(_("number"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=500)
     operative_text = models.TextField(_("operative text"), blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[validate_past_date])
     submitter = models.ForeignKey(
         MemberOfParliament,
         verbose_name=_("first submitter"),
@@ -671,7 +694,7 @@ class Commitment(Trackable):
         related_name="commitments",
     )
     occasion = models.CharField(_("occasion"), max_length=300, blank=True)
-    made_on = models.DateField(_("made on"), null=True, blank=True)
+    made_on = models.DateField(_("made on"), null=True, blank=True, validators=[validate_past_date])
     source_letter = models.ForeignKey(
         Letter,
         verbose_name=_("source letter"),
@@ -787,7 +810,7 @@ class StatusUpdate(Sourced):
         blank=True,
         related_name="updates",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_past_date])
     date_precision = models.CharField(
         _("date precision"),
         max_length=20,

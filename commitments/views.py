@@ -65,6 +65,13 @@ class ListPage(FilterView):
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get(self, request, *args, **kwargs):
+        """Invalid filter values: the page with the message and no rows, as a 400."""
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_url_name"] = self.export_url_name

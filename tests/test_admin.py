@@ -1,11 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
 from django.urls import reverse
+from django.utils import timezone
 
-from commitments.models import Commitment, Status, StatusUpdate, Theme
+from commitments.models import Commitment, Letter, Motion, Status, StatusUpdate, Theme
 
 from . import factories
 
@@ -172,3 +176,176 @@ def test_status_updates_cannot_be_deleted_even_by_superusers(admin_client):
     update = factories.status_update(factories.commitment(), Status.OPEN, date(2021, 1, 1))
     response = admin_client.get(admin_url(StatusUpdate, "delete", update.pk))
     assert response.status_code == 403
+
+
+def revert_data(record, **changes):
+    """What the history page's form would post for ``record``, with ``changes``."""
+    data = {
+        name: ("" if value is None else value)
+        for name, value in model_to_dict(record).items()
+        if not isinstance(value, list)
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("who", ["researcher_client", "admin_client"])
+def test_status_updates_cannot_be_changed_through_the_history_page(request, who):
+    client = request.getfixturevalue(who)
+    commitment, other = factories.commitment(), factories.commitment()
+    update = factories.status_update(commitment, Status.IN_PROGRESS, date(2021, 1, 1))
+    version = update.history.get()
+    url = reverse(
+        "admin:commitments_statusupdate_simple_history", args=[update.pk, version.history_id]
+    )
+    assert client.get(url).status_code == 200  # past versions can be viewed
+    for changes in [
+        {"status": Status.FULFILLED, "date": "2021-06-01", "note": "gewijzigd"},
+        {"commitment": other.pk},  # moved to another record
+    ]:
+        response = client.post(url, revert_data(update, **changes))
+        assert response.status_code == 403
+    update.refresh_from_db()
+    assert (update.status, update.date, update.note, update.commitment) == (
+        Status.IN_PROGRESS, date(2021, 1, 1), "", commitment,
+    )  # fmt: skip
+    assert update.history.count() == 1
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+    assert commitment.updates.count() == 1 and other.updates.count() == 0
+
+
+@pytest.mark.parametrize("who", ["researcher_client", "admin_client"])
+def test_no_record_is_reverted_around_the_write_path(request, who):
+    client = request.getfixturevalue(who)
+    commitment = factories.commitment(title="Eerst", due_phrase="")
+    first = commitment.history.get()
+    commitment.title = "Daarna"
+    commitment.save()
+    factories.status_update(commitment, Status.FULFILLED, date(2021, 1, 1))
+    commitment.refresh_from_db()
+    url = reverse(
+        "admin:commitments_commitment_simple_history", args=[commitment.pk, first.history_id]
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # no revert button
+    data = revert_data(commitment, title="Eerst", expected_version=commitment.version)
+    assert client.post(url, data).status_code == 403
+    theme = factories.theme(name="Eerst")
+    theme.name = "Daarna"
+    theme.save()
+    theme_url = reverse(
+        "admin:commitments_theme_simple_history",
+        args=[theme.pk, theme.history.earliest().history_id],
+    )
+    assert client.post(theme_url, revert_data(theme, name="Eerst")).status_code == 403
+    commitment.refresh_from_db()
+    theme.refresh_from_db()
+    assert (commitment.title, commitment.status, theme.name) == (
+        "Daarna", Status.FULFILLED, "Daarna",
+    )  # fmt: skip
+
+
+FAR_FUTURE, TOO_EARLY = date(2999, 1, 1), date(1, 1, 1)
+
+
+def days_from_today(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+@pytest.mark.parametrize("day", [FAR_FUTURE, TOO_EARLY, date(1899, 12, 31)])
+def test_the_write_path_refuses_status_dates_out_of_range(day):
+    commitment = factories.commitment()
+    with pytest.raises(ValidationError) as error:
+        factories.status_update(commitment, Status.FULFILLED, day)
+    assert list(error.value.message_dict) == ["date"]
+    assert not StatusUpdate.objects.exists()
+    commitment.refresh_from_db()
+    assert commitment.status == Status.OPEN
+
+
+def test_status_dates_up_to_tomorrow_are_accepted():
+    commitment = factories.commitment()
+    factories.status_update(commitment, Status.IN_PROGRESS, date(1900, 1, 1))
+    factories.status_update(commitment, Status.FULFILLED, days_from_today(1))
+    with pytest.raises(ValidationError) as error:
+        factories.status_update(commitment, Status.LAPSED, days_from_today(2))
+    assert error.value.error_dict["date"][0].code == "future_date"
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.status_date) == (Status.FULFILLED, days_from_today(1))
+
+
+@pytest.mark.parametrize("day", ["2999-01-01", "0001-01-01"])
+def test_inline_shows_an_out_of_range_date_as_a_field_error(researcher_client, day):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        admin_url(Commitment, "change", commitment.pk),
+        inline_data(commitment, date=day, status=Status.FULFILLED),
+    )
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert "date" in inline.formset.errors[0]
+    assert not StatusUpdate.objects.exists()
+
+
+def test_bulk_action_shows_a_future_date_as_a_field_error(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        reverse("admin:commitments_commitment_changelist"),
+        {
+            "action": "record_status_update_action", "_selected_action": [commitment.pk],
+            "apply": "1", "date": "2999-01-01", "status": "fulfilled",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    assert "This date is in the future" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(("day", "message"), [("2999-01-01", "future"), ("0001-01-01", "1900")])
+def test_record_status_command_refuses_out_of_range_dates(researcher, day, message):
+    factories.commitment(key="tz-cmd")
+    with pytest.raises(CommandError, match=f"Nothing was saved: .*{message}"):
+        call_command(
+            "record_status", "--commitment", "tz-cmd", "--status", "fulfilled",
+            "--date", day, "--user", researcher.username,
+        )  # fmt: skip
+    assert not StatusUpdate.objects.exists()
+
+
+def test_letter_motion_and_commitment_dates_are_checked_in_the_admin(researcher_client):
+    response = researcher_client.post(
+        admin_url(Letter, "add"),
+        {"key": "brief-x", "kind": "kamerbrief", "title": "Brief", "date": "2999-01-01",
+         "date_precision": "exact", "source_passage": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    assert not Letter.objects.filter(key="brief-x").exists()
+    motion = factories.motion()
+    response = researcher_client.post(
+        admin_url(Motion, "change", motion.pk),
+        {"key": motion.key, "kind": motion.kind, "title": motion.title, "date": "1800-01-01",
+         "number": "", "operative_text": "", "source_passage": "",
+         "expected_version": motion.version, **empty_inline},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    commitment = factories.commitment()
+    data = inline_data(commitment)
+    data["made_on"] = days_from_today(3).isoformat()
+    response = researcher_client.post(admin_url(Commitment, "change", commitment.pk), data)
+    assert response.status_code == 200
+    assert "made_on" in response.context["adminform"].form.errors
+    motion.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (motion.date, commitment.made_on) == (date(2020, 6, 1), date(2020, 11, 2))
+
+
+empty_inline = {
+    "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+    "updates-MIN_NUM_FORMS": "0", "updates-MAX_NUM_FORMS": "1000",
+}  # fmt: skip

@@ -144,3 +144,110 @@ def test_copy_and_python_writers_give_the_same_csv(data, model_columns, queryset
     written = "".join(exports.python_csv(annotated, names))
     assert copied == written
     assert copied.strip()
+
+
+FORMULAS = ["=SUM(A1)", "+31 20", "-2+3", "@cmd", "\tinvoer", "\rregel"]
+
+
+def export_both_ways(queryset, model_columns, dialect):
+    """The same export written by COPY (on PostgreSQL) and by Python, as bytes."""
+    queryset, names = exports.annotated(queryset, model_columns("https://example.org/x/"))
+    written = "".join(exports.python_csv(queryset, names, dialect)).encode()
+    if connection.vendor != "postgresql":
+        return None, written
+    return b"".join(exports.postgresql_copy(queryset, names, dialect)), written
+
+
+@pytest.mark.parametrize("dialect", [exports.PLAIN, exports.EXCEL], ids=["plain", "excel"])
+def test_formulas_are_neutralised_the_same_way_by_both_writers(data, dialect):
+    for n, formula in enumerate(FORMULAS):
+        factories.commitment(key=f"tz-formule-{n}", title=formula, occasion=formula)
+    queryset = Commitment.objects.filter(key__startswith="tz-formule").order_by("key")
+    copied, written = export_both_ways(queryset, exports.commitment_columns, dialect)
+    if copied is not None:
+        assert copied == written
+    rows = list(csv.reader(io.StringIO(written.decode(), newline=""), delimiter=dialect.delimiter))
+    assert [(row[1], row[6]) for row in rows] == [(f"'{f}", f"'{f}") for f in FORMULAS]
+    # Dates and text that does not start like a formula are as they were.
+    assert rows[0][5] == "2020-11-02" and rows[0][0] == "tz-formule-0"
+
+
+def test_formula_in_a_download_starts_with_a_quote(client, data):
+    factories.commitment(key="tz-formule", title='=HYPERLINK("http://x")', made_by=None)
+    header, *body = read_csv(client.get("/commitments/export.csv", {"q": "HYPERLINK"}))
+    assert dict(zip(header, body[0], strict=True))["title"] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(
+    ("model_columns", "queryset"),
+    [
+        (exports.commitment_columns, lambda: Commitment.objects.all()),
+        (exports.motion_columns, lambda: Motion.objects.annotate(**exports.MOTION_PARTS)),
+        (exports.letter_columns, lambda: Letter.objects.all()),
+    ],
+)
+def test_excel_variant_is_the_same_bytes_from_both_writers(data, model_columns, queryset):
+    factories.commitment(
+        key="tz-lastig", title='Titel; "aanhalingstekens", komma', text="regel 1\nregel 2\r\n3",
+        made_by=factories.office(person=None), due_phrase="", made_on=None,
+    )  # fmt: skip
+    factories.letter(key="brief-lastig", title="Brief;\nmet regels", vergaderjaar="")
+    factories.motion(key="motie-lastig", title='-over; "regels"\r\n', submitter=None)
+    copied, written = export_both_ways(queryset(), model_columns, exports.EXCEL)
+    assert written.count(b"\r\n") >= 2
+    if copied is not None:
+        assert copied == written
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/commitments/export-excel.csv", "/motions/export-excel.csv", "/letters/export-excel.csv"],
+)
+def test_excel_download_has_a_bom_semicolons_and_crlf(client, data, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeffid;".encode())
+    lines = body.decode("utf-8-sig").split("\r\n")
+    assert lines[-1] == "" and len(lines) >= 3
+    assert all("\n" not in line for line in lines)  # no row contains a line break here
+    plain = b"".join(client.get(url.replace("export-excel", "export")).streaming_content)
+    assert len(lines) - 1 == len(plain.decode().splitlines())
+
+
+def test_download_is_named_after_its_filters_and_the_day(client, data, monkeypatch):
+    monkeypatch.setattr(exports.timezone, "localdate", lambda: date(2026, 11, 29))
+    response = client.get(
+        "/commitments/export.csv",
+        {"status": "fulfilled", "ministry": "vws", "order": "-made_on", "page": "2"},
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="toezeggingen_status-fulfilled_ministry-vws_2026-11-29.csv"'
+    )
+    response = client.get("/motions/export-excel.csv", {"q": "Één <script> ü"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="moties_q-een-script-u_2026-11-29_excel.csv"'
+    )
+    response = client.get("/letters/export.csv", {"q": "brief " * 9})
+    filename = response["Content-Disposition"].split('"')[1]
+    assert filename == "kamerbrieven_q-" + "-".join(["brief"] * 9) + "_2026-11-29.csv"
+    response = client.get("/commitments/export.csv", {"q": "x" * 199})
+    filename = response["Content-Disposition"].split('"')[1]
+    assert len(filename) <= 150 and filename.isascii()
+
+
+def test_list_pages_link_to_both_downloads(client, data):
+    page = client.get("/commitments/", {"ministry": "vws"}).content.decode()
+    assert 'href="/commitments/export.csv?ministry=vws"' in page
+    assert 'href="/commitments/export-excel.csv?ministry=vws"' in page
+    for url in ["/motions/", "/letters/"]:
+        assert f'href="{url}export-excel.csv"' in client.get(url).content.decode()
+
+
+def test_copy_line_ends_become_crlf_wherever_a_block_ends():
+    text = b'a;"b\n""c"""\nd;"e\n"\n;\n'
+    expected = b'a;"b\n""c"""\r\nd;"e\n"\r\n;\r\n'
+    for cut in range(len(text) + 1):
+        for second in range(cut, len(text) + 1):
+            blocks = [text[:cut], text[cut:second], text[second:]]
+            assert b"".join(exports.line_ends(blocks, "\r\n")) == expected

@@ -1,17 +1,24 @@
+import json
 import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import BadRequest
+from django.http import QueryDict
+from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from commitments.feeds import filtered_updates
 from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
+from commitments.models import Theme
 
 from . import factories
 
@@ -83,6 +90,7 @@ def test_login_is_throttled_after_repeated_failures(client):
 LISTS = [
     ("/commitments/", CommitmentFilter),
     ("/commitments/export.csv", CommitmentFilter),
+    ("/commitments/export-excel.csv", CommitmentFilter),
     ("/motions/", MotionFilter),
     ("/motions/export.csv", MotionFilter),
     ("/letters/", LetterFilter),
@@ -111,3 +119,154 @@ def test_any_query_string_gives_200_or_400(client, url, filterset):
             b"".join(response.streaming_content)
 
     check()
+
+
+SEARCHED = [
+    "/commitments/",
+    "/commitments/export.csv",
+    "/commitments/export-excel.csv",
+    "/motions/",
+    "/motions/export.csv",
+    "/letters/",
+    "/letters/export.csv",
+    "/ministers/",
+    "/feed/",
+]
+
+
+@pytest.mark.parametrize("url", SEARCHED)
+def test_search_is_bounded_in_words_and_length(client, url):
+    factories.commitment(title="stikstof en natuur")
+    factories.status_update(factories.commitment(), "open", date(2020, 1, 1))
+    many_words = " ".join(f"woord{n}" for n in range(300))
+    response = client.get(url, {"q": many_words})
+    assert response.status_code == 400
+    if url != "/feed/":  # the feed answers Django's plain 400 page
+        assert "10" in response.content.decode() and "q" in response.content.decode()
+    assert client.get(url, {"q": "x" * 201}).status_code == 400
+    ten_words = " ".join(["stikstof"] * 9 + ["x" * 119])  # 200 characters
+    assert client.get(url, {"q": ten_words}).status_code == 200
+
+
+def test_search_bound_messages_are_clear(client):
+    with translation.override("en"):
+        body = client.get(
+            "/commitments/export.csv", {"q": "a " * 11}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert body == "Invalid filter: q: Search for at most 10 words."
+        body = client.get(
+            "/letters/export.csv", {"q": "a" * 300}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "at most 200 characters (it has 300)" in body
+        page = client.get("/commitments/", {"q": "a " * 11}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "Search for at most 10 words." in page.content.decode()
+        with pytest.raises(BadRequest, match="at most 10 words"):
+            filtered_updates(QueryDict("q=" + "+".join(["a"] * 11)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sources/brief/?cite=commitment:a%00b",
+        "/sources/brief/?cite%00=x",
+        "/commitments/?q=a%00b",
+        "/commitments/?ministry=%00",
+        "/commitments/export.csv?q=%00",
+        "/letters/?q=x&q=%00",
+        "/feed/?person=a%00",
+        "/admin/login/?next=/admin/%00",
+    ],
+)
+def test_a_nul_character_in_the_query_string_is_a_400(client, url):
+    factories.commitment(source_document=factories.source_document(key="brief"))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_field_is_a_400(client, researcher):
+    response = client.post("/admin/login/", {"username": "researcher\x00", "password": "x"})
+    assert response.status_code == 400
+    client.force_login(researcher)
+    response = client.post("/admin/commitments/theme/add/", {"key": "a", "name": "N\x00"})
+    assert response.status_code == 400
+    assert not Theme.objects.exists()
+    # Without a NUL the same form is handled as usual.
+    response = client.post("/admin/commitments/theme/add/", {"key": "a", "name": "N"})
+    assert response.status_code == 302 and Theme.objects.filter(name="N").exists()
+
+
+PROXY_SETTINGS = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT", "IPWARE_STRICT"]
+
+
+def proxy_settings(**env):
+    """The client-address settings as tracker/settings.py makes them from ``env``."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {PROXY_SETTINGS!r}}}))"
+    )
+    result = manage("shell", "-c", code, DJANGO_DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def fail_logins(client, forwarded_for, times):
+    return [
+        client.post(
+            "/admin/login/",
+            {"username": "beheer", "password": "fout"},
+            REMOTE_ADDR="127.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        ).status_code
+        for _ in range(times)
+    ]
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_lockout_behind_the_tls_proxy_is_per_forwarded_client(client, settings, behind_proxy):
+    env = {"DJANGO_BEHIND_TLS_PROXY": "1"} if behind_proxy else {}
+    for name, value in proxy_settings(**env).items():
+        setattr(settings, name, value)
+    User.objects.create_superuser("beheer", password="juist-wachtwoord-123")
+    limit = settings.AXES_FAILURE_LIMIT
+    assert fail_logins(client, "198.51.100.7", limit)[-1] == 429
+    # A client that puts the locked-out address first is still itself (the last entry).
+    other = fail_logins(client, "198.51.100.7, 203.0.113.20", 1)
+    login = client.post(
+        "/admin/login/",
+        {"username": "beheer", "password": "juist-wachtwoord-123"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    if behind_proxy:
+        assert other == [200]
+        assert login.status_code == 302 and "_auth_user_id" in client.session
+    else:  # the header is ignored: everyone has the proxy's address
+        assert other == [429]
+        assert login.status_code == 429
+
+
+SECRET = "k" * 20 + "-Xq9!vT2#pL8@wZ4$rN6^bY1&cM3*hJ5%gF7"
+
+
+def test_a_server_error_with_debug_off_logs_its_traceback_to_stderr():
+    code = (
+        "from django.test import Client, override_settings\n"
+        "with override_settings(ROOT_URLCONF='tests.error_urls'):\n"
+        "    client = Client(raise_request_exception=False)\n"
+        "    print(client.get('/fail/', secure=True).status_code)\n"
+    )
+    result = manage(
+        "shell", "-c", code, DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="testserver"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "500", result.stdout + result.stderr
+    assert "ERROR django.request: Internal Server Error: /fail/" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ZeroDivisionError: deliberate failure for the logging test" in result.stderr
+
+
+def test_log_level_comes_from_the_environment():
+    code = "import logging; print(logging.getLogger('django').getEffectiveLevel())"
+    for env, level in [({}, "20"), ({"DJANGO_LOG_LEVEL": "warning"}, "30")]:
+        result = manage("shell", "-c", code, DJANGO_DEBUG="1", **env)
+        assert result.stdout.strip().splitlines()[-1] == level, result.stderr

@@ -59,7 +59,7 @@ def test_list_shows_count_and_csv_link_with_the_filters(client, data):
 
 def test_invalid_filter_values_give_a_message_not_an_error(client, data):
     response = client.get("/commitments/", {"year": "abc", "ministry": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert keys(response) == []
     assert 'role="alert"' in response.content.decode()
 

@@ -5,6 +5,8 @@
 - ``DJANGO_DEBUG``: "1" for development; off by default.
 - ``DJANGO_SECRET_KEY``: required when debug is off.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
+- ``DJANGO_STATIC_ROOT``: where collectstatic puts static files (default staticfiles/).
+- ``DJANGO_LOG_LEVEL``: level of Django's log messages on stderr (default INFO).
 """
 
 import os
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tracker.middleware.RejectNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.ChosenLanguageMiddleware",
@@ -133,8 +136,36 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Logging: to stderr, where the process manager (systemd, docker, gunicorn) collects it.
+# Server errors are logged by django.request with their traceback, also with debug off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper(),
+            "propagate": False,
+        },
+    },
+}
+
+# The admin shows past versions, but never saves one back (see TrackerAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Backups (manage.py export_all) keep times to the microsecond.
 SERIALIZATION_MODULES = {"json-exact": "commitments.exact_json"}
@@ -177,6 +208,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_flag("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every request then comes from the proxy's address. django-axes (through
+    # django-ipware) takes the client's address from X-Forwarded-For instead: its last
+    # entry, the one the proxy set or appended; anything a client sent before it is ignored.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = 0  # no further proxies listed in the header
+    IPWARE_STRICT = False  # take the last entry even when a client sent its own
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
