@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # Local development defaults; production sets DJANGO_DEBUG=0 and its own secret key.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint check bench bench-sync messages serve
+.PHONY: run test install lint check bench bench-sync messages serve sync
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,8 @@ bench-sync: $(STAMP)
 messages: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemessages -l nl --no-obsolete --ignore=.venv
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+# The daily register sync, for cron: new and changed records, then the letters' texts.
+sync: $(STAMP)
+	$(PY) manage.py sync_tk
+	$(PY) manage.py fetch_letter_texts

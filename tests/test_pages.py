@@ -159,7 +159,7 @@ def test_members_of_parliament_sort_on_the_surname_and_keep_their_display(client
 
 
 def test_the_migration_splits_existing_names():
-    migration = importlib.import_module("commitments.migrations.0006_tussenvoegsel_sort_on_surname")
+    migration = importlib.import_module("commitments.migrations.0007_tussenvoegsel_sort_on_surname")
     split = migration.split_name
     assert split(["de", "Jonge"]) == ("", "de", "Jonge")
     assert split(["Van", "den", "Hul"]) == ("", "Van den", "Hul")
