@@ -15,6 +15,8 @@ from . import services
 from .models import (
     Cabinet,
     Commitment,
+    DatePrecision,
+    DeadlineState,
     Dossier,
     Letter,
     MemberOfParliament,
@@ -170,6 +172,7 @@ class StatusUpdateInline(admin.StackedInline):
     extra = 0
     fields = [
         "date",
+        "date_precision",
         "status",
         "note",
         "evidence_letter",
@@ -219,6 +222,9 @@ class StatusUpdateForm(forms.Form):
     """One evidence form for the bulk action."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_precision = forms.ChoiceField(
+        label=_("Date precision"), choices=DatePrecision.choices, initial=DatePrecision.EXACT
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -277,7 +283,13 @@ def record_status_update_action(modeladmin, request, queryset):
 class TrackableAdmin(SourcedAdmin):
     form = VersionedForm
     inlines = [StatusUpdateInline]
-    readonly_fields = ["status", "status_date", "version"]
+    readonly_fields = [
+        "status",
+        "status_date",
+        "status_date_precision",
+        "latest_update_on",
+        "version",
+    ]
     actions = [record_status_update_action]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -307,6 +319,7 @@ class TrackableAdmin(SourcedAdmin):
             update = services.record_status_update(
                 subject=form.instance,
                 date=data["date"],
+                date_precision=data.get("date_precision") or DatePrecision.EXACT,
                 status=data["status"],
                 note=data.get("note", ""),
                 evidence_letter=data.get("evidence_letter"),
@@ -361,7 +374,8 @@ class DueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", _("overdue")),
+            (DeadlineState.OVERDUE.value, _("overdue")),
+            (DeadlineState.NO_NEWS.value, _("no news since the due date")),
             ("30", _("due within 30 days")),
             ("90", _("due within 90 days")),
             ("365", _("due within 365 days")),
@@ -370,8 +384,10 @@ class DueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "overdue":
+        if value == DeadlineState.OVERDUE:
             return queryset.overdue()
+        if value == DeadlineState.NO_NEWS:
+            return queryset.no_news()
         if value in {"30", "90", "365"}:
             return queryset.due_within(int(value))
         if value == "review":
@@ -387,7 +403,7 @@ class CommitmentAdmin(TrackableAdmin):
         "made_on",
         "due_phrase",
         "due_end",
-        "overdue",
+        "deadline",
         "status",
         "status_date",
     ]
@@ -406,9 +422,15 @@ class CommitmentAdmin(TrackableAdmin):
     readonly_fields = [*TrackableAdmin.readonly_fields, "due_needs_review"]
     date_hierarchy = "made_on"
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj):
-        return obj.is_overdue
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_deadline_state()
+
+    @admin.display(description=_("deadline"), ordering="deadline_state")
+    def deadline(self, obj):
+        """ "overdue" or "no news", as the public list marks them."""
+        if obj.deadline_state is None:
+            return ""
+        return DeadlineState(obj.deadline_state).label
 
 
 @admin.register(StatusUpdate)

@@ -1,6 +1,6 @@
 """An Atom feed of status updates, filtered with the query parameters of the lists.
 
-The commitment list's parameters (person, ministry, cabinet, overdue, ...) select the
+The commitment list's parameters (person, ministry, cabinet, deadline, ...) select the
 updates of the commitments that list would show; the motion list's own ones (kind, party)
 select motion updates. Parameters both lists share (q, status, theme, year) apply to both
 sides. ``status`` is the current status of the commitment or motion, as in the lists.
@@ -24,10 +24,14 @@ from .models import StatusUpdate
 FEED_SIZE = 50
 
 IGNORED = {"order", "page"}
-# Parameters that only one list knows (ministry, person, cabinet, overdue; kind, party).
-COMMITMENT_ONLY = set(CommitmentFilter.base_filters) - set(MotionFilter.base_filters) - IGNORED
+# Parameters that only one list knows (ministry, person, cabinet, deadline; kind, party).
+COMMITMENT_ONLY = (
+    (set(CommitmentFilter.base_filters) | set(CommitmentFilter.aliases))
+    - set(MotionFilter.base_filters)
+    - IGNORED
+)
 MOTION_ONLY = set(MotionFilter.base_filters) - set(CommitmentFilter.base_filters) - IGNORED
-ALL_FILTERS = (set(CommitmentFilter.base_filters) | set(MotionFilter.base_filters)) - IGNORED
+ALL_FILTERS = (COMMITMENT_ONLY | set(MotionFilter.base_filters)) - IGNORED
 
 
 def given(data, names):
@@ -80,7 +84,7 @@ class StatusUpdateFeed(Feed):
                 "motion__submitter",
                 "evidence_letter__dossier",
             )
-            .order_by("-date", "-created_at", "-pk")[:FEED_SIZE]
+            .latest_first()[:FEED_SIZE]
         )
         items = list(updates)
         for update in items:

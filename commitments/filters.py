@@ -3,7 +3,7 @@ the same FilterSet, so one query string means the same rows everywhere."""
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Cabinet,
     Commitment,
+    DeadlineState,
     Letter,
     LetterKind,
     Ministry,
@@ -23,7 +24,7 @@ from .models import (
     Status,
     StatusUpdate,
     Theme,
-    overdue_condition,
+    deadline_condition,
     person_label,
 )
 
@@ -142,7 +143,8 @@ class TrackableFilter(filters.FilterSet):
         return self.form.cleaned_data.get("as_of")
 
     def with_status_on(self, queryset, day):
-        """Annotate ``status_on``: the status on ``day``; open before the first update."""
+        """Annotate ``status_on``: the status on ``day``; open before the first update.
+        (``status_as_of`` also annotates ``latest_update_as_of``.)"""
         return queryset.status_as_of(day).annotate(
             status_on=Coalesce("status_as_of", Value(Status.OPEN.value))
         )
@@ -163,24 +165,30 @@ class TrackableFilter(filters.FilterSet):
 
 
 class CommitmentFilter(TrackableFilter):
-    made_field = "made_on"
+    made_field = "made_on_or_letter"
 
     ministry = key_choice(MINISTRIES, "made_by__ministry", _("ministry"))
     person = key_choice(PERSONS, "made_by__person", _("bewindspersoon"))
     cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
-    year = YearFilter(field_name="made_on")
-    overdue = filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    year = YearFilter(field_name="made_on_or_letter")
+    deadline = filters.ChoiceFilter(
+        choices=DeadlineState.choices,
+        empty_label=_("all"),
+        label=_("deadline"),
+        method="filter_deadline",
+        widget=QuickSelect,
+    )
     order = StableOrderingFilter(
         fields=(
-            ("made_on", "made_on"),
+            ("made_on_or_letter", "made_on"),
             ("title", "title"),
             ("status", "status"),
             ("status_date", "status_date"),
             ("due_end", "due"),
         ),
         field_labels={
-            "made_on": _("made on"),
+            "made_on_or_letter": _("made on"),
             "title": _("title"),
             "status": _("status"),
             "status_date": _("status date"),
@@ -189,20 +197,40 @@ class CommitmentFilter(TrackableFilter):
         label=_("order"),
     )
 
+    # Earlier addresses said ``overdue=true``; it means ``deadline=overdue``.
+    aliases = {"overdue": {"true": "overdue", "True": "overdue", "1": "overdue"}}
+
     class Meta:
         model = Commitment
         fields = []
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None and not data.get("deadline"):
+            for name, values in self.aliases.items():
+                if data.get(name) in values:
+                    data = data.copy()
+                    data["deadline"] = values[data.get(name)]
+        if queryset is None:
+            queryset = Commitment.objects.all()
+        # The date made (or of the source letter) is what ``year``, ``as_of`` and the
+        # order go by; the list's default order too.
+        queryset = queryset.with_made_on_or_letter()
+        if not queryset.query.order_by:
+            queryset = queryset.order_by(
+                F("made_on_or_letter").desc(nulls_last=True), "title", "id"
+            )
+        super().__init__(data, queryset, **kwargs)
+
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_deadline(self, queryset, name, value):
         day = self.as_of_day()
         if day is None:
-            overdue = overdue_condition()
-        else:
-            queryset = self.with_status_on(queryset, day)
-            overdue = overdue_condition(day, status_field="status_on")
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+            return queryset.filter(deadline_condition(value))
+        queryset = self.with_status_on(queryset, day)
+        return queryset.filter(
+            deadline_condition(value, day, status="status_on", latest="latest_update_as_of")
+        )
 
 
 class MotionFilter(TrackableFilter):

@@ -7,7 +7,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .due import parse_due
-from .models import Commitment, Motion, Status, StatusUpdate
+from .models import (
+    Commitment,
+    DatePrecision,
+    Motion,
+    Status,
+    StatusUpdate,
+    current_status_fields,
+)
 from .text import normalise
 
 
@@ -72,8 +79,9 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     record.version = expected_version + 1
     # The status is kept by record_status_update, never by an edit of the record: take the
     # stored one, which may be newer than the one the editor loaded.
-    current = type(record).objects.values("status", "status_date").get(pk=record.pk)
-    record.status, record.status_date = current["status"], current["status_date"]
+    current = type(record).objects.values(*CURRENT_STATUS_FIELDS).get(pk=record.pk)
+    for field, value in current.items():
+        setattr(record, field, value)
     record.save()
     return record
 
@@ -95,6 +103,7 @@ def record_status_update(
     subject,
     date,
     status,
+    date_precision=DatePrecision.EXACT,
     note="",
     evidence_letter=None,
     source_passage="",
@@ -119,6 +128,7 @@ def record_status_update(
         commitment=subject if isinstance(subject, Commitment) else None,
         motion=subject if isinstance(subject, Motion) else None,
         date=date,
+        date_precision=date_precision,
         status=status,
         note=note,
         evidence_letter=evidence_letter,
@@ -136,17 +146,31 @@ def record_status_update(
     return update
 
 
+CURRENT_STATUS_FIELDS = ("status", "status_date", "status_date_precision", "latest_update_on")
+
+
 def refresh_current_status(subject, researcher=None):
-    """Set the subject's current status to that of its latest update. The row is locked
-    first, so concurrent updates of one subject are applied one after the other, and the
-    change is saved through the model so its history records it."""
-    locked = type(subject).objects.select_for_update().get(pk=subject.pk)
-    latest = subject.updates.order_by("-date", "-created_at", "-pk").first()
-    status = latest.status if latest else Status.OPEN
-    status_date = latest.date if latest else None
-    if (locked.status, locked.status_date) != (status, status_date):
-        locked.status, locked.status_date = status, status_date
+    """Bring the subject's current status in step with its updates: the status of the
+    latest update, the date (and its precision) on which that status began, and the date
+    of the latest update (``models.current_status_fields``). The row is locked first, so
+    concurrent updates of one subject are applied one after the other, and the change is
+    saved through the model so its history records it."""
+    model = type(subject)
+    locked = model.objects.select_for_update().get(pk=subject.pk)
+    # A statement after the lock, so it sees the updates of whoever held the lock before.
+    fresh = current_status_fields(StatusUpdate.objects.all(), model._meta.model_name)
+    values = (
+        model.objects.filter(pk=subject.pk)
+        .annotate(**{f"fresh_{field}": fresh[field] for field in CURRENT_STATUS_FIELDS})
+        .values(*(f"fresh_{field}" for field in CURRENT_STATUS_FIELDS))
+        .get()
+    )
+    values = {field: values[f"fresh_{field}"] for field in CURRENT_STATUS_FIELDS}
+    if any(getattr(locked, field) != value for field, value in values.items()):
+        for field, value in values.items():
+            setattr(locked, field, value)
         if researcher is not None:
             locked._history_user = researcher  # read by django-simple-history
-        locked.save(update_fields=["status", "status_date"])
-    subject.status, subject.status_date = status, status_date
+        locked.save(update_fields=list(CURRENT_STATUS_FIELDS))
+    for field, value in values.items():
+        setattr(subject, field, value)

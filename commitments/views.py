@@ -35,7 +35,7 @@ def home(request):
     }
     recent = StatusUpdate.objects.select_related(
         "commitment", "motion__submitter", "evidence_letter__dossier"
-    ).order_by("-date", "-created_at")[:10]
+    ).latest_first()[:10]
     return render(request, "commitments/home.html", {"counts": counts, "recent": recent})
 
 
@@ -60,9 +60,11 @@ class ListPage(FilterView):
 
 class CommitmentList(ListPage):
     filterset_class = CommitmentFilter
-    queryset = Commitment.objects.for_list()
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
+
+    def get_queryset(self):
+        return Commitment.objects.for_list()  # per request: overdue depends on the day
 
 
 class MotionList(ListPage):
@@ -104,7 +106,7 @@ class PersonList(ListPage):
 def updates_queryset():
     return StatusUpdate.objects.select_related(
         "evidence_letter__dossier", "source_document", "corrects"
-    ).order_by("date", "created_at", "pk")
+    ).earliest_first()
 
 
 class KeyDetail(DetailView):
@@ -124,10 +126,12 @@ class TimelineDetail(KeyDetail):
 
 
 class CommitmentDetail(TimelineDetail):
-    queryset = Commitment.objects.for_list().prefetch_related(
-        "themes", Prefetch("updates", queryset=updates_queryset())
-    )
     template_name = "commitments/commitment_detail.html"
+
+    def get_queryset(self):  # per request: overdue depends on the day
+        return Commitment.objects.for_list().prefetch_related(
+            "themes", Prefetch("updates", queryset=updates_queryset())
+        )
 
 
 class MotionDetail(TimelineDetail):
@@ -158,7 +162,7 @@ class LetterDetail(KeyDetail):
                 "status_updates",
                 queryset=StatusUpdate.objects.select_related(
                     "commitment", "motion__submitter"
-                ).order_by("date", "pk"),
+                ).earliest_first(),
             ),
             Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
             Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
