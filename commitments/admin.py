@@ -151,6 +151,14 @@ class LetterAdmin(SourcedAdmin):
 
 
 class StatusUpdateInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date_precision" in self.fields:
+            self.fields["date_precision"].required = False  # exact unless chosen
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.EXACT
+
     def clean_corrects(self):
         corrects = self.cleaned_data.get("corrects")
         instance = self.instance
@@ -223,7 +231,10 @@ class StatusUpdateForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     date_precision = forms.ChoiceField(
-        label=_("Date precision"), choices=DatePrecision.choices, initial=DatePrecision.EXACT
+        label=_("Date precision"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.EXACT,
+        required=False,
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
@@ -238,6 +249,9 @@ class StatusUpdateForm(forms.Form):
         label=_("Verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     evidence_url = forms.URLField(label=_("Evidence URL"), required=False, max_length=500)
+
+    def clean_date_precision(self):
+        return self.cleaned_data["date_precision"] or DatePrecision.EXACT
 
 
 @admin.action(description=_("Record status update for the selected items"))

@@ -105,6 +105,10 @@ def test_changing_the_phrase_in_the_admin_rereads_the_range(admin_client):
 def deadlines():
     today = date.today()
     late = factories.commitment(key="tz-late", title="Te laat", due_end=today - timedelta(days=3))
+    factories.status_update(late, Status.IN_PROGRESS, today - timedelta(days=1))
+    factories.commitment(
+        key="tz-silent", title="Stil", made_on=date(2020, 2, 3), due_end=today - timedelta(days=9)
+    )
     soon = factories.commitment(
         key="tz-soon", title="Binnenkort", due_end=today + timedelta(days=20)
     )
@@ -121,10 +125,12 @@ def test_admin_marks_and_filters_overdue_and_due_soon(admin_client, deadlines):
         return {c.key for c in admin_client.get(url, params).context["cl"].result_list}
 
     assert keys(due="overdue") == {"tz-late"}
+    assert keys(due="no_news") == {"tz-silent"}
     assert keys(due="30") == {"tz-soon"}
     assert keys(due="365") == {"tz-soon", "tz-later"}
-    page = admin_client.get(url).content.decode()
-    assert "icon-yes.svg" in page  # the overdue column marks tz-late
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<td class="field-deadline">overdue</td>' in page
+    assert '<td class="field-deadline">no news</td>' in page
 
 
 def test_deadlines_command_lists_and_exits_nonzero_when_overdue(deadlines):
@@ -134,7 +140,17 @@ def test_deadlines_command_lists_and_exits_nonzero_when_overdue(deadlines):
     assert exit_info.value.code == 1
     text = out.getvalue()
     assert "Overdue on" in text and "tz-late" in text and "3 days overdue" in text
+    assert "no news since 2020-02-03" in text and "tz-silent" in text
     assert "tz-soon" in text and "tz-later" not in text and "tz-done" not in text
+
+
+def test_deadlines_command_exits_nonzero_for_no_news_alone():
+    factories.commitment(key="tz-silent", due_end=date.today() - timedelta(days=1))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("deadlines", stdout=out)
+    assert exit_info.value.code == 1
+    assert "Overdue on" in out.getvalue() and "with no news since: 1" in out.getvalue()
 
 
 def test_deadlines_command_exits_zero_when_nothing_is_overdue():
