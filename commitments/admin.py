@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import (
+    UPDATE_ORDER,
     Cabinet,
     Commitment,
     DatePrecision,
@@ -192,7 +193,7 @@ class StatusUpdateInline(admin.StackedInline):
     ]
     readonly_fields = ["researcher"]
     autocomplete_fields = ["evidence_letter", "source_document", "corrects"]
-    ordering = ["date", "created_at"]
+    ordering = list(UPDATE_ORDER)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -240,6 +240,30 @@ def test_record_status_command_rejects_bad_input(researcher, args, message):
     assert not StatusUpdate.objects.exists()
 
 
+def test_inline_records_the_date_precision(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        change_url(commitment),
+        {
+            **commitment_form(commitment),
+            "updates-TOTAL_FORMS": "1",
+            "updates-0-date": "2021-04-01", "updates-0-status": "fulfilled",
+            "updates-0-date_precision": "approximate",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.updates.get().date_precision == "approximate"
+    assert (commitment.status_date, commitment.status_date_precision) == (
+        date(2021, 4, 1),
+        "approximate",
+    )
+    page = researcher_client.get(change_url(commitment)).content.decode()
+    assert 'name="updates-__prefix__-date_precision"' in page
+    letter_page = researcher_client.get(reverse("admin:commitments_letter_add")).content.decode()
+    assert 'name="date_precision"' in letter_page
+
+
 def test_passage_not_in_the_letter_text_gives_a_warning(researcher_client):
     document = factories.source_document(text="Wij zeggen toe de Kamer te informeren.")
     letter = factories.letter(text_document=document)

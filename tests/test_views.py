@@ -58,6 +58,18 @@ def test_filter_by_status_and_ministry(client, data):
     assert keys(client.get("/commitments/", {"q": "kamer informeren"})) == ["tz-informeren"]
 
 
+def test_commitment_without_a_date_goes_by_its_letter(client, data):
+    letter = factories.letter(date=date(2019, 8, 1))
+    factories.commitment(key="tz-brief", made_on=None, source_letter=letter)
+    assert keys(client.get("/commitments/", {"year": "2019"})) == ["tz-brief", "tz-laat"]
+    assert keys(client.get("/commitments/", {"order": "made_on"})) == [
+        "tz-stil", "tz-laat", "tz-brief", "tz-informeren",
+    ]  # fmt: skip
+    assert "tz-brief" not in keys(client.get("/commitments/", {"as_of": "2019-07-31"}))
+    page = client.get("/commitments/", {"year": "2019"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "1 Aug 2019<br><small>date of the letter</small>" in page.content.decode()
+
+
 def test_overdue_and_no_news_as_of_a_past_day(client, data):
     # On 1 March 2020 tz-laat was past due with no news yet; by 2021 it was overdue.
     def on(day, state):
@@ -85,6 +97,32 @@ def test_deadline_control_is_a_plain_choice_that_defaults_to_all(client, data):
     # An old address with overdue=true selects the same choice.
     page = client.get("/commitments/", {"overdue": "true"}).content.decode()
     assert '<option value="overdue" selected>' in page
+
+
+def test_dates_show_their_precision_everywhere(client, data):
+    letter = factories.letter(
+        key="brief-ca", title="Brief ongeveer", date=date(2021, 2, 3), date_precision="approximate"
+    )
+    c = factories.commitment(key="tz-ca", made_on=date(2020, 1, 1))
+    factories.status_update(c, Status.IN_PROGRESS, date(2021, 2, 3), date_precision="approximate")
+    factories.status_update(
+        c, Status.FULFILLED, date(2024, 12, 31), date_precision="not_after", evidence_letter=letter
+    )
+    pages = {
+        url: client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode().lower()
+        for url in ("/commitments/tz-ca/", "/letters/brief-ca/", "/letters/", "/commitments/", "/")
+    }
+    detail = pages["/commitments/tz-ca/"]
+    assert "sinds uiterlijk 31 december 2024" in detail  # the status and since when
+    assert ">ca. 3 februari 2021</time>" in detail  # the timeline
+    assert ">uiterlijk 31 december 2024</time>" in detail
+    assert "ca. 3 februari 2021" in pages["/letters/brief-ca/"]  # the letter's own date
+    assert "uiterlijk 31 dec 2024" in pages["/letters/brief-ca/"]  # what it reported
+    assert "ca. 3 feb 2021" in pages["/letters/"]
+    assert "uiterlijk 31 dec 2024" in pages["/commitments/"]  # the status date in the list
+    assert "uiterlijk 31 dec 2024" in pages["/"]  # the latest updates
+    english = client.get("/commitments/tz-ca/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "since by 31 December 2024" in english and ">c. 3 February 2021</time>" in english
 
 
 def test_list_shows_count_and_csv_link_with_the_filters(client, data):
