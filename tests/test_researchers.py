@@ -213,14 +213,16 @@ def test_record_status_command(researcher):
     call_command(
         "record_status", "--commitment", "tz-cmd", "--status", "in_progress",
         "--date", "2021-05-01", "--letter", "kst-1", "--user", researcher.username,
-        stdout=out,
+        "--date-precision", "not_after", stdout=out,
     )  # fmt: skip
     update = StatusUpdate.objects.get()
     assert (update.researcher, update.evidence_letter, update.status) == (
         researcher, letter, Status.IN_PROGRESS,
     )  # fmt: skip
+    assert update.date_precision == "not_after"
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
+    assert commitment.status_date_precision == "not_after"
 
 
 @pytest.mark.parametrize(
