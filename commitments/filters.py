@@ -207,9 +207,10 @@ class CommitmentFilter(TrackableFilter):
     def __init__(self, data=None, queryset=None, **kwargs):
         if data is not None and not data.get("deadline"):
             for name, values in self.aliases.items():
-                if data.get(name) in values:
+                value = data.get(name)
+                if isinstance(value, str) and value in values:
                     data = data.copy()
-                    data["deadline"] = values[data.get(name)]
+                    data["deadline"] = values[value]
         if queryset is None:
             queryset = Commitment.objects.all()
         # The date made (or of the source letter) is what ``year``, ``as_of`` and the
