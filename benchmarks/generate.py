@@ -832,6 +832,7 @@ class Generator:
                     self.office_at(day) if rng.random() < 0.97 else None,
                     rng.choice(occasions) if rng.random() < 0.9 else "",
                     day,
+                    day,  # made_on_or_letter: the date made, which every row has
                     self.letter_after(day) if rng.random() < 0.5 else None,
                     phrase,
                     due_start,
@@ -848,7 +849,15 @@ class Generator:
             self.commitment_themes = themes
 
         names = ["id", "key", "title", "text", "made_by", "occasion", "made_on"]
-        names += ["source_letter", "due_phrase", "due_start", "due_end", "motion", "status"]
+        names += [
+            "made_on_or_letter",
+            "source_letter",
+            "due_phrase",
+            "due_start",
+            "due_end",
+            "motion",
+            "status",
+        ]
         names += ["status_date", "version", "source_document", "source_passage"]
         self.writer.write(Commitment, names, rows(), total=s.commitments)
         self.writer.write_m2m(Commitment, "themes", self.commitment_themes)

@@ -150,6 +150,9 @@ class LetterAdmin(SourcedAdmin):
     ]
     date_hierarchy = "date"
 
+    def save_model(self, request, obj, form, change):
+        services.save_letter(obj)
+
 
 class StatusUpdateInlineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
@@ -434,7 +437,7 @@ class CommitmentAdmin(TrackableAdmin):
     list_select_related = ["made_by__person", "made_by__ministry"]
     search_fields = ["title", "text", "occasion", "due_phrase", "key"]
     autocomplete_fields = ["made_by", "source_letter", "motion", "themes", "source_document"]
-    readonly_fields = [*TrackableAdmin.readonly_fields, "due_needs_review"]
+    readonly_fields = [*TrackableAdmin.readonly_fields, "due_needs_review", "made_on_or_letter"]
     date_hierarchy = "made_on"
 
     def get_queryset(self, request):

@@ -45,7 +45,6 @@ from .models import (
     Motion,
     Status,
     StatusUpdate,
-    made_on_or_letter,
 )
 
 STATUSES = list(Status)
@@ -67,10 +66,10 @@ STATUS_COLORS = {
 class Subject:
     """What differs between commitments and motions."""
 
-    def __init__(self, model, made, list_url_name, due=False):
+    def __init__(self, model, made_field, list_url_name, due=False):
         self.model = model
         self.name = model._meta.model_name  # also the StatusUpdate foreign key
-        self.made = made  # prefix -> the expression of the day an item was made
+        self.made_field = made_field
         self.list_url_name = list_url_name
         self.due = due
 
@@ -80,8 +79,8 @@ class Subject:
         return f"{url}?{query}" if query else url
 
 
-COMMITMENTS = Subject(Commitment, made_on_or_letter, "commitments:commitments", due=True)
-MOTIONS = Subject(Motion, lambda prefix="": F(f"{prefix}date"), "commitments:motions")
+COMMITMENTS = Subject(Commitment, "made_on_or_letter", "commitments:commitments", due=True)
+MOTIONS = Subject(Motion, "date", "commitments:motions")
 
 
 def due_year(field):
@@ -106,6 +105,7 @@ def status_intervals(subject):
     ``from_year`` is the year of the items' first update, which ends their time as "open".
     One query."""
     fk = subject.name
+    made = f"{fk}__{subject.made_field}"
     # An item's buckets rise with the date of its updates, so ordering by date keeps them
     # in order and lets the database read the (subject, date) index in order.
     window = {
@@ -117,9 +117,8 @@ def status_intervals(subject):
     else:
         news_after_due = Value(0)
     updates = (
-        StatusUpdate.objects.annotate(made=subject.made(f"{fk}__"))
-        .filter(made__isnull=False)
-        .annotate(bucket=Greatest(ExtractYear("date"), ExtractYear("made")))
+        StatusUpdate.objects.filter(**{f"{made}__isnull": False})
+        .annotate(bucket=Greatest(ExtractYear("date"), ExtractYear(made)))
         .annotate(
             next_bucket=Window(Lead("bucket"), **window),
             first_bucket=Window(FirstValue("bucket"), **window),
@@ -158,7 +157,7 @@ def item_groups(subject):
     One query."""
     rows = (
         subject.model.objects.annotate(
-            made_year=ExtractYear(subject.made()),
+            made_year=ExtractYear(subject.made_field),
             due_year=due_year("due_end") if subject.due else Value(None, IntegerField()),
         )
         .order_by()

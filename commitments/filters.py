@@ -3,7 +3,7 @@ the same FilterSet, so one query string means the same rows everywhere."""
 
 import django_filters as filters
 from django import forms
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -211,15 +211,6 @@ class CommitmentFilter(TrackableFilter):
                 if isinstance(value, str) and value in values:
                     data = data.copy()
                     data["deadline"] = values[value]
-        if queryset is None:
-            queryset = Commitment.objects.all()
-        # The date made (or of the source letter) is what ``year``, ``as_of`` and the
-        # order go by; the list's default order too.
-        queryset = queryset.with_made_on_or_letter()
-        if not queryset.query.order_by:
-            queryset = queryset.order_by(
-                F("made_on_or_letter").desc(nulls_last=True), "title", "id"
-            )
         super().__init__(data, queryset, **kwargs)
 
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))

@@ -566,27 +566,11 @@ def deadline_condition(state, today=None, *, status="status", latest="latest_upd
     raise ValueError(f"Unknown deadline state: {state!r}")
 
 
-def made_on_or_letter(prefix=""):
-    """The day a commitment was made, or, where that is not recorded, the date of the
-    letter it is recorded in. The one expression behind the ``year`` and ``as_of``
-    filters, the list order, the dashboard and the CSV."""
-    return Coalesce(F(f"{prefix}made_on"), F(f"{prefix}source_letter__date"))
-
-
 class CommitmentQuerySet(TrackableQuerySet):
     def for_list(self, today=None):
-        return (
-            self.select_related(
-                "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
-            )
-            .with_made_on_or_letter()
-            .with_deadline_state(today)
-        )
-
-    def with_made_on_or_letter(self):
-        if "made_on_or_letter" in self.query.annotations:
-            return self
-        return self.annotate(made_on_or_letter=made_on_or_letter())
+        return self.select_related(
+            "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
+        ).with_deadline_state(today)
 
     def with_deadline_state(self, today=None):
         """Annotate ``deadline_state``: "overdue", "no_news" or None (``DeadlineState``)."""
@@ -631,6 +615,16 @@ class Commitment(Trackable):
     )
     occasion = models.CharField(_("occasion"), max_length=300, blank=True)
     made_on = models.DateField(_("made on"), null=True, blank=True)
+    made_on_or_letter = models.DateField(
+        _("made on, or date of the source letter"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The date made, or where that is not recorded the date of the source letter: "
+            "what the year filter, the order and the dashboard go by."
+        ),
+    )
     source_letter = models.ForeignKey(
         Letter,
         verbose_name=_("source letter"),
@@ -660,7 +654,7 @@ class Commitment(Trackable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-made_on", "title", "id"]
+        ordering = ["-made_on_or_letter", "title", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
@@ -672,7 +666,9 @@ class Commitment(Trackable):
         ]
         indexes = [
             # The list's default order, and its most used filters.
-            models.Index(F("made_on").desc(), "title", "id", name="commitment_list_order"),
+            models.Index(
+                F("made_on_or_letter").desc(), "title", "id", name="commitment_list_order"
+            ),
             models.Index(fields=["status", "made_by"], name="commitment_status_office"),
             models.Index(
                 fields=["due_end"],
@@ -690,11 +686,7 @@ class Commitment(Trackable):
     @property
     def no_news_since(self):
         """The date of the latest news: the latest update, else the day it was made."""
-        if self.latest_update_on:
-            return self.latest_update_on
-        if self.made_on or not self.source_letter_id:
-            return self.made_on
-        return self.source_letter.date
+        return self.latest_update_on or self.made_on_or_letter
 
 
 # The order of status updates, earliest first; the latest update is the last in it.

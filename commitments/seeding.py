@@ -23,6 +23,7 @@ from .text import normalise
 DERIVED_FIELDS = {
     "id",
     *services.CURRENT_STATUS_FIELDS,
+    "made_on_or_letter",
     "version",
     "created_at",
     "researcher",

@@ -3,13 +3,15 @@ form, admin inline, admin bulk action, management commands, seed) calls these.""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .due import parse_due
 from .models import (
     Commitment,
     DatePrecision,
+    Letter,
     Motion,
     Status,
     StatusUpdate,
@@ -63,6 +65,9 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     lock, so of two concurrent saves from the same version exactly one wins."""
     if isinstance(record, Commitment):
         derive_due_range(record, phrase_changed=phrase_changed)
+        record.made_on_or_letter = record.made_on or (
+            record.source_letter.date if record.source_letter_id else None
+        )
     record.full_clean(exclude=["key"] if record.pk else None, validate_unique=False)
     if record.pk is None:
         record.save()
@@ -84,6 +89,25 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
         setattr(record, field, value)
     record.save()
     return record
+
+
+def made_on_or_letter(letters):
+    """``Commitment.made_on_or_letter`` as SQL, for an UPDATE of many commitments: the date
+    made, else the date of the source letter (``letters``, a Letter queryset). The same
+    rule as ``save_tracked``."""
+    letter_date = Subquery(letters.filter(pk=OuterRef("source_letter")).values("date")[:1])
+    return Coalesce(F("made_on"), letter_date)
+
+
+@transaction.atomic
+def save_letter(letter):
+    """Save a letter, and give its new date to the commitments it records that have no
+    date of their own."""
+    letter.save()
+    Commitment.objects.filter(source_letter=letter, made_on=None).update(
+        made_on_or_letter=made_on_or_letter(Letter.objects.all())
+    )
+    return letter
 
 
 def passage_warning(letter, passage):

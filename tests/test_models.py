@@ -241,3 +241,31 @@ def test_office_without_person_is_still_recorded():
     office = factories.office(person=None, ministry=ministry)
     assert str(office) == "Minister (VWS)"
     assert office.get_absolute_url() == f"/offices/{office.key}/"
+
+
+def test_date_made_falls_back_on_the_letter_and_follows_it():
+    letter = factories.letter(date=date(2019, 9, 17))
+    undated = services.save_tracked(
+        Commitment(key="tz-undated", title="Zonder datum", text="Tekst.", source_letter=letter)
+    )
+    dated = services.save_tracked(
+        Commitment(
+            key="tz-dated", title="Met datum", text="Tekst.", source_letter=letter,
+            made_on=date(2019, 9, 1),
+        )
+    )  # fmt: skip
+    assert (undated.made_on_or_letter, dated.made_on_or_letter) == (
+        date(2019, 9, 17),
+        date(2019, 9, 1),
+    )
+    letter.date = date(2019, 10, 1)
+    services.save_letter(letter)
+    undated.refresh_from_db()
+    dated.refresh_from_db()
+    assert (undated.made_on_or_letter, dated.made_on_or_letter) == (
+        date(2019, 10, 1),
+        date(2019, 9, 1),
+    )
+    undated.made_on = date(2018, 1, 1)
+    services.save_tracked(undated, expected_version=undated.version)
+    assert Commitment.objects.get(key="tz-undated").made_on_or_letter == date(2018, 1, 1)

@@ -266,6 +266,19 @@ def test_inline_records_the_date_precision(researcher_client):
     assert 'name="date_precision"' in letter_page
 
 
+def test_a_letter_saved_in_the_admin_dates_its_undated_commitments(admin_client):
+    letter = factories.letter(date=date(2019, 9, 17), title="Brief")
+    commitment = factories.commitment(made_on=None, source_letter=letter)
+    response = admin_client.post(
+        change_url(letter),
+        {"kind": letter.kind, "title": "Brief", "date": "2020-02-02", "date_precision": "exact",
+         "key": letter.key, "vergaderjaar": "", "number": "", "url": "", "source_passage": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.made_on_or_letter == date(2020, 2, 2)
+
+
 def test_passage_not_in_the_letter_text_gives_a_warning(researcher_client):
     document = factories.source_document(text="Wij zeggen toe de Kamer te informeren.")
     letter = factories.letter(text_document=document)
