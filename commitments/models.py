@@ -670,8 +670,9 @@ class Commitment(Trackable):
                 F("made_on_or_letter").desc(), "title", "id", name="commitment_list_order"
             ),
             models.Index(fields=["status", "made_by"], name="commitment_status_office"),
+            # Overdue and no news: the due date and the latest news, read from the index.
             models.Index(
-                fields=["due_end"],
+                fields=["due_end", "latest_update_on"],
                 condition=~Q(status__in=CLOSED_STATUSES),
                 name="commitment_open_due",
             ),
