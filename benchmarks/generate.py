@@ -5,9 +5,9 @@ PostgreSQL's ``COPY ... FROM STDIN`` (through psycopg's ``cursor.copy``), and wi
 ``executemany`` on other databases (SQLite, used only at tiny scale by the tests). Every
 record gets an explicit id and a unique, readable slug ``key``; sequences are reset
 afterwards. The denormalised ``status``/``status_date`` of commitments and motions are
-written from the generator's own plan and then brought in step with the latest status
-update by SQL (a ``DISTINCT ON`` update on PostgreSQL), which changes no row when the plan
-was right; the number of rows it fixed is reported.
+written from the generator's own plan and then set from the status updates by one SQL
+``UPDATE`` per table, with the expressions the application's write path uses; the number
+of rows where the plan differed is reported.
 
 The generator only knows the columns it fills: any other column a later migration adds is
 filled with its field's default, so the benchmark keeps working while the models grow.
@@ -42,6 +42,7 @@ from commitments.models import (
     Status,
     StatusUpdate,
     Theme,
+    current_status_fields,
 )
 
 FIRST_DAY = date(2010, 1, 1)
@@ -794,8 +795,12 @@ class Generator:
     def final_status(self, seed, count, day):
         if not count:
             return OPEN, None
-        last_day, status, _corrects = self.plan(seed, count, day.toordinal(), self.last_ord)[-1]
-        return status, date.fromordinal(last_day)
+        steps = self.plan(seed, count, day.toordinal(), self.last_ord)
+        status = steps[-1][1]
+        since = next(  # the first step of the final run of steps with that status
+            steps[j + 1][0] for j in range(len(steps) - 2, -2, -1) if j < 0 or steps[j][1] != status
+        )
+        return status, date.fromordinal(since)
 
     def commitments(self):
         s, rng = self.sizes, self.rng
@@ -827,6 +832,7 @@ class Generator:
                     self.office_at(day) if rng.random() < 0.97 else None,
                     rng.choice(occasions) if rng.random() < 0.9 else "",
                     day,
+                    day,  # made_on_or_letter: the date made, which every row has
                     self.letter_after(day) if rng.random() < 0.5 else None,
                     phrase,
                     due_start,
@@ -843,7 +849,15 @@ class Generator:
             self.commitment_themes = themes
 
         names = ["id", "key", "title", "text", "made_by", "occasion", "made_on"]
-        names += ["source_letter", "due_phrase", "due_start", "due_end", "motion", "status"]
+        names += [
+            "made_on_or_letter",
+            "source_letter",
+            "due_phrase",
+            "due_start",
+            "due_end",
+            "motion",
+            "status",
+        ]
         names += ["status_date", "version", "source_document", "source_passage"]
         self.writer.write(Commitment, names, rows(), total=s.commitments)
         self.writer.write_m2m(Commitment, "themes", self.commitment_themes)
@@ -950,50 +964,23 @@ def reset_sequences(connection):
 
 
 def denormalise(connection, progress):
-    """Set each commitment's and motion's status and status date to its latest update's
-    (or open and none without updates). Returns the number of rows changed."""
-    q = connection.ops.quote_name
-    updates = q(StatusUpdate._meta.db_table)
+    """Bring each commitment's and motion's current status in step with its updates, with
+    the expressions ``services.refresh_current_status`` uses (``current_status_fields``):
+    the status of the latest update (open without one), the day that status began and its
+    precision, and the date of the latest update. Returns the number of rows whose status
+    or status date the generator's plan had wrong."""
     changed = 0
-    for model, fk in ((Commitment, "commitment_id"), (Motion, "motion_id")):
-        table = q(model._meta.db_table)
-        fk = q(fk)
-        if connection.vendor == "postgresql":
-            statements = [
-                f"""
-                UPDATE {table} AS t SET "status" = l."status", "status_date" = l."date"
-                FROM (
-                    SELECT DISTINCT ON ({fk}) {fk} AS subject, "status", "date"
-                    FROM {updates} WHERE {fk} IS NOT NULL
-                    ORDER BY {fk}, "date" DESC, "created_at" DESC, "id" DESC
-                ) AS l
-                WHERE t."id" = l.subject
-                  AND (t."status" <> l."status" OR t."status_date" IS DISTINCT FROM l."date")
-                """,  # noqa: S608
-                f"""
-                UPDATE {table} AS t SET "status" = 'open', "status_date" = NULL
-                WHERE NOT EXISTS (SELECT 1 FROM {updates} u WHERE u.{fk} = t."id")
-                  AND (t."status" <> 'open' OR t."status_date" IS NOT NULL)
-                """,  # noqa: S608
-            ]
-        else:
-            latest = (
-                f'FROM {updates} u WHERE u.{fk} = {table}."id" '  # noqa: S608
-                'ORDER BY u."date" DESC, u."created_at" DESC, u."id" DESC LIMIT 1'
-            )
-            statements = [
-                f"""
-                UPDATE {table} SET
-                    "status" = COALESCE((SELECT u."status" {latest}), 'open'),
-                    "status_date" = (SELECT u."date" {latest})
-                """  # noqa: S608
-            ]
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                if connection.vendor == "postgresql":
-                    changed += cursor.rowcount
-    progress(f"  denormalised status checked against the latest updates ({changed} rows fixed)")
+    updates = StatusUpdate.objects.using(connection.alias)
+    for model in (Commitment, Motion):
+        name = model._meta.model_name
+        fields = current_status_fields(updates, name)
+        rows = model.objects.using(connection.alias)
+        planned = dict(rows.values_list("pk", "status"))
+        planned_dates = dict(rows.values_list("pk", "status_date"))
+        rows.update(**fields)
+        for pk, status, status_date in rows.values_list("pk", "status", "status_date"):
+            changed += (planned[pk], planned_dates[pk]) != (status, status_date)
+    progress(f"  denormalised status set from the latest updates ({changed} rows differed)")
     return changed
 
 

@@ -17,8 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import (
+    UPDATE_ORDER,
     Cabinet,
     Commitment,
+    DatePrecision,
+    DeadlineState,
     Dossier,
     Letter,
     MemberOfParliament,
@@ -175,10 +178,18 @@ class LetterAdmin(SourcedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.origin = Origin.RESEARCHER
-        super().save_model(request, obj, form, change)
+        services.save_letter(obj)
 
 
 class StatusUpdateInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date_precision" in self.fields:
+            self.fields["date_precision"].required = False  # exact unless chosen
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.EXACT
+
     def clean_corrects(self):
         corrects = self.cleaned_data.get("corrects")
         instance = self.instance
@@ -200,6 +211,7 @@ class StatusUpdateInline(admin.StackedInline):
     extra = 0
     fields = [
         "date",
+        "date_precision",
         "status",
         "note",
         "evidence_letter",
@@ -212,7 +224,7 @@ class StatusUpdateInline(admin.StackedInline):
     ]
     readonly_fields = ["researcher", "origin"]
     autocomplete_fields = ["evidence_letter", "source_document", "corrects"]
-    ordering = ["date", "created_at"]
+    ordering = list(UPDATE_ORDER)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -256,6 +268,12 @@ class StatusUpdateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_past_date],
     )
+    date_precision = forms.ChoiceField(
+        label=_("Date precision"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.EXACT,
+        required=False,
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -269,6 +287,9 @@ class StatusUpdateForm(forms.Form):
         label=_("Verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     evidence_url = forms.URLField(label=_("Evidence URL"), required=False, max_length=500)
+
+    def clean_date_precision(self):
+        return self.cleaned_data["date_precision"] or DatePrecision.EXACT
 
 
 @admin.action(description=_("Record status update for the selected items"))
@@ -314,7 +335,13 @@ def record_status_update_action(modeladmin, request, queryset):
 class TrackableAdmin(SourcedAdmin):
     form = VersionedForm
     inlines = [StatusUpdateInline]
-    readonly_fields = ["status", "status_date", "version"]
+    readonly_fields = [
+        "status",
+        "status_date",
+        "status_date_precision",
+        "latest_update_on",
+        "version",
+    ]
     actions = [record_status_update_action]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -346,6 +373,7 @@ class TrackableAdmin(SourcedAdmin):
             update = services.record_status_update(
                 subject=form.instance,
                 date=data["date"],
+                date_precision=data.get("date_precision") or DatePrecision.EXACT,
                 status=data["status"],
                 note=data.get("note", ""),
                 evidence_letter=data.get("evidence_letter"),
@@ -424,7 +452,8 @@ class DueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", _("overdue")),
+            (DeadlineState.OVERDUE.value, _("overdue")),
+            (DeadlineState.NO_NEWS.value, _("no news since the due date")),
             ("30", _("due within 30 days")),
             ("90", _("due within 90 days")),
             ("365", _("due within 365 days")),
@@ -433,8 +462,10 @@ class DueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "overdue":
+        if value == DeadlineState.OVERDUE:
             return queryset.overdue()
+        if value == DeadlineState.NO_NEWS:
+            return queryset.no_news()
         if value in {"30", "90", "365"}:
             return queryset.due_within(int(value))
         if value == "review":
@@ -448,7 +479,7 @@ class CommitmentAdmin(TrackableAdmin):
     # and the filters: the title cut short (in full on hover), dates as "17 mei 2023". The
     # date made is in the date bar above the list; the due phrase and status date on the
     # commitment's page.
-    list_display = ["short_title", "status", "overdue", "due", "made_by_short"]
+    list_display = ["short_title", "status", "deadline", "due", "made_by_short"]
     list_filter = [
         "origin",
         DueFilter,
@@ -474,6 +505,7 @@ class CommitmentAdmin(TrackableAdmin):
     readonly_fields = [
         *TrackableAdmin.readonly_fields,
         "due_needs_review",
+        "made_on_or_letter",
         "origin",
         "tk_id",
         "register_status",
@@ -501,9 +533,15 @@ class CommitmentAdmin(TrackableAdmin):
         person = str(office.person) if office.person_id else ""
         return office_label(office.role, ministry.abbreviation, ministry.name, "", person)
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj):
-        return obj.is_overdue
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_deadline_state()
+
+    @admin.display(description=_("deadline"), ordering="deadline_state")
+    def deadline(self, obj):
+        """ "overdue" or "no news", as the public list marks them."""
+        if obj.deadline_state is None:
+            return ""
+        return DeadlineState(obj.deadline_state).label
 
 
 @admin.register(StatusUpdate)

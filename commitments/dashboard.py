@@ -37,7 +37,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate, person_label
+from .models import (
+    CLOSED_STATUSES,
+    UPDATE_ORDER,
+    Commitment,
+    DeadlineState,
+    Motion,
+    Status,
+    StatusUpdate,
+    person_label,
+)
 
 STATUSES = list(Status)
 # A day at most: the key also changes with the data and the date.
@@ -71,7 +80,7 @@ class Subject:
         return f"{url}?{query}" if query else url
 
 
-COMMITMENTS = Subject(Commitment, "made_on", "commitments:commitments", due=True)
+COMMITMENTS = Subject(Commitment, "made_on_or_letter", "commitments:commitments", due=True)
 MOTIONS = Subject(Motion, "date", "commitments:motions")
 
 
@@ -90,18 +99,24 @@ def as_int(value):
 
 
 def status_intervals(subject):
-    """Rows (from_year, until_year or None, status, due_year or None, first, count): ``count``
-    items had ``status`` at the end of each year from ``from_year`` until (not including)
-    ``until_year``; ``first`` when ``from_year`` is the year of the items' first update,
-    which ends their time as "open". One query."""
+    """Rows (from_year, until_year or None, status, due_year or None, news_after_due, first,
+    count): ``count`` items had ``status`` at the end of each year from ``from_year`` until
+    (not including) ``until_year``; ``news_after_due`` when the update that gave it (the
+    latest update in those years) is dated after the end of the due range; ``first`` when
+    ``from_year`` is the year of the items' first update, which ends their time as "open".
+    One query."""
     fk = subject.name
     made = f"{fk}__{subject.made_field}"
     # An item's buckets rise with the date of its updates, so ordering by date keeps them
     # in order and lets the database read the (subject, date) index in order.
     window = {
         "partition_by": [F(f"{fk}_id")],
-        "order_by": [F("date").asc(), F("created_at").asc(), F("pk").asc()],
+        "order_by": [F(field).asc() for field in UPDATE_ORDER],
     }
+    if subject.due:
+        news_after_due = Case(When(date__gt=F(f"{fk}__due_end"), then=Value(1)), default=Value(0))
+    else:
+        news_after_due = Value(0)
     updates = (
         StatusUpdate.objects.filter(**{f"{made}__isnull": False})
         .annotate(bucket=Greatest(ExtractYear("date"), ExtractYear(made)))
@@ -109,30 +124,33 @@ def status_intervals(subject):
             next_bucket=Window(Lead("bucket"), **window),
             first_bucket=Window(FirstValue("bucket"), **window),
             due_year=due_year(f"{fk}__due_end") if subject.due else Value(None, IntegerField()),
+            news_after_due=news_after_due,
         )
         .order_by()
-        .values("bucket", "next_bucket", "first_bucket", "status", "due_year")
+        .values("bucket", "next_bucket", "first_bucket", "status", "due_year", "news_after_due")
     )
     # The ORM cannot group over a window function, so the grouping wraps its SQL.
     # Only an item's last update in a bucket is followed by another bucket (or none).
     inner, params = updates.query.sql_with_params()
     connection = connections[updates.db]
-    bucket, next_bucket, first_bucket, status, due = (
+    bucket, next_bucket, first_bucket, status, due, after = (
         connection.ops.quote_name(c)
-        for c in ("bucket", "next_bucket", "first_bucket", "status", "due_year")
+        for c in ("bucket", "next_bucket", "first_bucket", "status", "due_year", "news_after_due")
     )
     first = f"CASE WHEN {first_bucket} = {bucket} THEN 1 ELSE 0 END"
     # Only quoted constant names and the ORM's own SQL go in; values stay in ``params``.
     sql = (
-        f"SELECT {bucket}, {next_bucket}, {status}, {due}, {first}, COUNT(*) "  # noqa: S608
-        f"FROM ({inner}) updates "
+        f"SELECT {bucket}, {next_bucket}, {status}, {due}, {after}, {first}, "  # noqa: S608
+        f"COUNT(*) FROM ({inner}) updates "
         f"WHERE {next_bucket} IS NULL OR {next_bucket} <> {bucket} "
-        f"GROUP BY {bucket}, {next_bucket}, {status}, {due}, {first}"
+        f"GROUP BY {bucket}, {next_bucket}, {status}, {due}, {after}, {first}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(int(b), as_int(n), s, as_int(d), bool(f), int(c)) for b, n, s, d, f, c in rows]
+    return [
+        (int(b), as_int(n), s, as_int(d), bool(a), bool(f), int(c)) for b, n, s, d, a, f, c in rows
+    ]
 
 
 def item_groups(subject):
@@ -173,16 +191,20 @@ def yearly(subject, current_year):
     years = list(range(min(first, current_year), current_year + 1))
 
     as_of = {year: dict.fromkeys(STATUSES, 0) for year in years}
-    overdue = dict.fromkeys(years, 0)
+    deadline = {state: dict.fromkeys(years, 0) for state in DeadlineState}
     made = dict.fromkeys(years, 0)
     current = defaultdict(lambda: dict.fromkeys(STATUSES, 0))  # by year made
     undated = dict.fromkeys(STATUSES, 0)
 
-    def spread(status, start, stop, due, n):
+    def spread(status, start, stop, due, news_after_due, n):
         for year in range(max(start, years[0]), min(stop, current_year + 1)):
             as_of[year][status] += n
+            # models.deadline_condition on 31 December: the due range ended before that
+            # day and the item was not closed; overdue when the latest update by then is
+            # dated after the due range, else no news.
             if subject.due and due is not None and due <= year and status not in CLOSED:
-                overdue[year] += n
+                state = DeadlineState.OVERDUE if news_after_due else DeadlineState.NO_NEWS
+                deadline[state][year] += n
 
     never = current_year + 1
     for made_year, due, status, n in groups:
@@ -192,11 +214,11 @@ def yearly(subject, current_year):
         current[made_year][status] += n
         if made_year in made:
             made[made_year] += n
-        spread(Status.OPEN, made_year, never, due, n)  # open until the first update...
-    for start, stop, status, due, first, n in intervals:
-        spread(status, start, never if stop is None else stop, due, n)
+        spread(Status.OPEN, made_year, never, due, False, n)  # open until the first update...
+    for start, stop, status, due, news_after_due, first, n in intervals:
+        spread(status, start, never if stop is None else stop, due, news_after_due, n)
         if first:
-            spread(Status.OPEN, start, never, due, -n)  # ...which ends that here
+            spread(Status.OPEN, start, never, due, False, -n)  # ...which ends that here
 
     rows = []
     for year in years:
@@ -207,7 +229,8 @@ def yearly(subject, current_year):
                 "total": sum(as_of[year].values()),
                 "made": made[year],
                 "fulfilled": fulfilled.get(year, 0),
-                "overdue": overdue[year] if subject.due else None,
+                "overdue": deadline[DeadlineState.OVERDUE][year] if subject.due else None,
+                "no_news": deadline[DeadlineState.NO_NEWS][year] if subject.due else None,
             }
         )
     made_rows = [
@@ -247,7 +270,9 @@ def yearly_table(subject, rows):
                 "fulfilled": row["fulfilled"],
                 "fulfilled_href": subject.list_url(fulfilled_year=year),
                 "overdue": row["overdue"],
-                "overdue_href": subject.list_url(as_of=year_end, overdue="true"),
+                "overdue_href": subject.list_url(as_of=year_end, deadline="overdue"),
+                "no_news": row["no_news"],
+                "no_news_href": subject.list_url(as_of=year_end, deadline="no_news"),
             }
         )
     return table

@@ -159,6 +159,15 @@ def url(base_url):
     return Concat(Value(base_url), F("key"), Value("/"), output_field=TEXT)
 
 
+def status_date_precision():
+    """The precision of the status date; empty when there is no status date."""
+    return Case(
+        When(status_date__isnull=True, then=Value(None)),
+        default=F("status_date_precision"),
+        output_field=TEXT,
+    )
+
+
 # Columns of each export, in order: (header, SQL expression) -------------------------------
 
 
@@ -178,12 +187,16 @@ def commitment_columns(base_url):
         ),
         ("ministry", F("made_by__ministry__name")),
         ("made_on", F("made_on")),
+        ("made_on_or_letter", F("made_on_or_letter")),
         ("occasion", text(F("occasion"))),
         ("due", text(F("due_phrase"))),
         ("due_start", F("due_start")),
         ("due_end", F("due_end")),
         ("status", F("status")),
         ("status_date", F("status_date")),
+        ("status_date_precision", status_date_precision()),
+        ("latest_update", F("latest_update_on")),
+        ("deadline_state", F("deadline_state")),
         ("motion", Coalesce(kamerstuk("motion__"), F("motion__title"), output_field=TEXT)),
         ("source", letter_label("source_letter__")),
         ("url", url(base_url)),
@@ -228,6 +241,7 @@ def motion_columns(base_url):
         ("submitters", text(submitters)),
         ("status", F("status")),
         ("status_date", F("status_date")),
+        ("status_date_precision", status_date_precision()),
         ("source", letter_label("reported_in__")),
         ("url", url(base_url)),
     ]
@@ -252,6 +266,14 @@ def letter_columns(base_url):
         ("kamerstuk", kamerstuk()),
         ("vergaderjaar", text(F("vergaderjaar"))),
         ("date", F("date")),
+        (
+            "date_precision",
+            Case(
+                When(date__isnull=True, then=Value(None)),
+                default=F("date_precision"),
+                output_field=TEXT,
+            ),
+        ),
         ("title", F("title")),
         ("signatories", joined(Letter.signatories.through.objects, "letter", signatory, "; ")),
         ("source", F("source_document__title")),
@@ -420,7 +442,7 @@ def export_commitments(request, dialect=PLAIN):
         request,
         name="commitments",
         filterset_class=CommitmentFilter,
-        queryset=Commitment.objects.all(),
+        queryset=Commitment.objects.with_deadline_state(),
         columns=commitment_columns,
         dialect=dialect,
     )

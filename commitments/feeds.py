@@ -4,7 +4,7 @@
 ``/motions/feed/`` those of the rows one list shows, with that list's query string; and
 ``/commitments/<key>/feed/``, ``/motions/<key>/feed/`` those of one commitment or motion.
 
-The commitment list's parameters (person, ministry, cabinet, overdue, ...) select the
+The commitment list's parameters (person, ministry, cabinet, deadline, ...) select the
 updates of the commitments that list would show; the motion list's own ones (kind, party)
 select motion updates. Parameters both lists share (q, status, theme, year) apply to both
 sides. ``status`` is the current status of the commitment or motion, as in the lists.
@@ -32,10 +32,14 @@ from .models import Commitment, Motion, StatusUpdate
 FEED_SIZE = 50
 
 IGNORED = {"order", "page"}
-# Parameters that only one list knows (ministry, person, cabinet, overdue; kind, party).
-COMMITMENT_ONLY = set(CommitmentFilter.base_filters) - set(MotionFilter.base_filters) - IGNORED
+# Parameters that only one list knows (ministry, person, cabinet, deadline; kind, party).
+COMMITMENT_ONLY = (
+    (set(CommitmentFilter.base_filters) | set(CommitmentFilter.aliases))
+    - set(MotionFilter.base_filters)
+    - IGNORED
+)
 MOTION_ONLY = set(MotionFilter.base_filters) - set(CommitmentFilter.base_filters) - IGNORED
-ALL_FILTERS = (set(CommitmentFilter.base_filters) | set(MotionFilter.base_filters)) - IGNORED
+ALL_FILTERS = (COMMITMENT_ONLY | set(MotionFilter.base_filters)) - IGNORED
 
 
 def given(data, names):
@@ -99,7 +103,7 @@ class StatusUpdateFeed(Feed):
             "commitment",
             "motion__submitter",
             "evidence_letter__dossier",
-        ).order_by("-date", "-created_at", "-pk")[:FEED_SIZE]
+        ).latest_first()[:FEED_SIZE]
         items = list(updates)
         for update in items:
             subject_url = request.build_absolute_uri(update.subject.get_absolute_url())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Cabinet,
     Commitment,
+    DeadlineState,
     Letter,
     LetterKind,
     Ministry,
@@ -24,7 +25,7 @@ from .models import (
     Status,
     StatusUpdate,
     Theme,
-    overdue_condition,
+    deadline_condition,
     person_label,
 )
 
@@ -183,7 +184,8 @@ class TrackableFilter(filters.FilterSet):
         return self.form.cleaned_data.get("as_of")
 
     def with_status_on(self, queryset, day):
-        """Annotate ``status_on``: the status on ``day``; open before the first update."""
+        """Annotate ``status_on``: the status on ``day``; open before the first update.
+        (``status_as_of`` also annotates ``latest_update_as_of``.)"""
         return queryset.status_as_of(day).annotate(
             status_on=Coalesce("status_as_of", Value(Status.OPEN.value))
         )
@@ -204,24 +206,30 @@ class TrackableFilter(filters.FilterSet):
 
 
 class CommitmentFilter(TrackableFilter):
-    made_field = "made_on"
+    made_field = "made_on_or_letter"
 
     ministry = key_choice(MINISTRIES, "made_by__ministry", _("ministry"))
     person = key_choice(PERSONS, "made_by__person", _("minister or state secretary"))
     cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
-    year = YearFilter(field_name="made_on")
-    overdue = filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    year = YearFilter(field_name="made_on_or_letter")
+    deadline = filters.ChoiceFilter(
+        choices=DeadlineState.choices,
+        empty_label=_("all"),
+        label=_("deadline"),
+        method="filter_deadline",
+        widget=QuickSelect,
+    )
     order = StableOrderingFilter(
         fields=(
-            ("made_on", "made_on"),
+            ("made_on_or_letter", "made_on"),
             ("title", "title"),
             ("status", "status"),
             ("status_date", "status_date"),
             ("due_end", "due"),
         ),
         field_labels={
-            "made_on": _("made on"),
+            "made_on_or_letter": _("made on"),
             "title": _("title"),
             "status": _("status"),
             "status_date": _("status date"),
@@ -230,20 +238,32 @@ class CommitmentFilter(TrackableFilter):
         label=_("order"),
     )
 
+    # Earlier addresses said ``overdue=true``; it means ``deadline=overdue``.
+    aliases = {"overdue": {"true": "overdue", "True": "overdue", "1": "overdue"}}
+
     class Meta:
         model = Commitment
         fields = []
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None and not data.get("deadline"):
+            for name, values in self.aliases.items():
+                value = data.get(name)
+                if isinstance(value, str) and value in values:
+                    data = data.copy()
+                    data["deadline"] = values[value]
+        super().__init__(data, queryset, **kwargs)
+
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_deadline(self, queryset, name, value):
         day = self.as_of_day()
         if day is None:
-            overdue = overdue_condition()
-        else:
-            queryset = self.with_status_on(queryset, day)
-            overdue = overdue_condition(day, status_field="status_on")
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+            return queryset.filter(deadline_condition(value))
+        queryset = self.with_status_on(queryset, day)
+        return queryset.filter(
+            deadline_condition(value, day, status="status_on", latest="latest_update_as_of")
+        )
 
 
 class MotionFilter(TrackableFilter):

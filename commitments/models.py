@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -511,13 +512,29 @@ class Letter(Sourced):
 
 
 class Trackable(Sourced):
-    """Fields shared by commitments and motions: a current status kept in step with
-    the latest status update by ``services.record_status_update``."""
+    """Fields shared by commitments and motions: the current status, kept in step with the
+    status updates by ``services.record_status_update`` (see ``current_status_fields``).
+
+    ``status_date`` is the day the current status began: the date of the earliest update
+    of the latest unbroken run of updates with that status. ``latest_update_on`` is the
+    date of the latest update, whatever its status: the latest news."""
 
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.OPEN
     )
-    status_date = models.DateField(_("status date"), null=True, blank=True)
+    status_date = models.DateField(
+        _("status date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the current status began."),
+    )
+    status_date_precision = models.CharField(
+        _("status date precision"),
+        max_length=20,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+    )
+    latest_update_on = models.DateField(_("latest update"), null=True, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -531,14 +548,13 @@ class Trackable(Sourced):
 
 class TrackableQuerySet(KeyedQuerySet):
     def status_as_of(self, day):
-        """Annotate ``status_as_of``: the status of the latest update on or before ``day``."""
-        subject = self.model._meta.model_name
-        latest = (
-            StatusUpdate.objects.filter(**{subject: OuterRef("pk")}, date__lte=day)
-            .order_by("-date", "-created_at", "-pk")
-            .values("status")[:1]
+        """Annotate ``status_as_of`` and ``latest_update_as_of``: the status and the date
+        of the latest update on or before ``day`` (None before the first update)."""
+        latest = StatusUpdate.objects.of_outer(self.model).on(day).latest_first()
+        return self.annotate(
+            status_as_of=Subquery(latest.values("status")[:1]),
+            latest_update_as_of=Subquery(latest.values("date")[:1]),
         )
-        return self.annotate(status_as_of=Subquery(latest))
 
 
 class MotionQuerySet(TrackableQuerySet):
@@ -617,6 +633,9 @@ class Motion(Trackable):
         constraints = [
             choices_constraint("kind", MotionKind, "motion_kind_valid"),
             choices_constraint("status", Status, "motion_status_valid"),
+            choices_constraint(
+                "status_date_precision", DatePrecision, "motion_status_date_precision_valid"
+            ),
             models.UniqueConstraint(
                 fields=["dossier", "number"],
                 condition=~Q(number=""),
@@ -655,24 +674,60 @@ class Motion(Trackable):
         )
 
 
-def overdue_condition(today=None, status_field="status"):
-    """A commitment is overdue when its due range ended before today and it is not closed.
-    ``status_field`` names the status to test: the current one, or one annotated as of a
-    past day."""
-    return Q(due_end__lt=today or date.today()) & ~Q(**{f"{status_field}__in": CLOSED_STATUSES})
+class DeadlineState(models.TextChoices):
+    """Where a commitment stands against its due date, once the due range has ended and
+    it is not closed (not fulfilled, not "not fulfilled", not lapsed):
+
+    - overdue: there is evidence it was still open after the due date: its latest status
+      update is dated after the end of the due range;
+    - no news: its latest status update is dated on or before the end of the due range,
+      or it has none: nothing is known since.
+    """
+
+    OVERDUE = "overdue", _("overdue")
+    NO_NEWS = "no_news", _("no news")
+
+
+def deadline_condition(state, today=None, *, status="status", latest="latest_update_on"):
+    """The condition for ``state`` (a ``DeadlineState``) on ``today``. ``status`` and
+    ``latest`` name the status and the date of the latest update to test: the current
+    ones, or ones annotated as of a past day (``status_as_of``)."""
+    passed = Q(due_end__lt=today or date.today()) & ~Q(**{f"{status}__in": CLOSED_STATUSES})
+    news_after_due = Q(**{f"{latest}__gt": F("due_end")})
+    if state == DeadlineState.OVERDUE:
+        return passed & news_after_due
+    if state == DeadlineState.NO_NEWS:
+        return passed & (Q(**{f"{latest}__isnull": True}) | Q(**{f"{latest}__lte": F("due_end")}))
+    raise ValueError(f"Unknown deadline state: {state!r}")
 
 
 class CommitmentQuerySet(TrackableQuerySet):
-    def for_list(self):
+    def for_list(self, today=None):
         return self.select_related(
             "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
+        ).with_deadline_state(today)
+
+    def with_deadline_state(self, today=None):
+        """Annotate ``deadline_state``: "overdue", "no_news" or None (``DeadlineState``)."""
+        return self.annotate(
+            deadline_state=Case(
+                *(
+                    When(deadline_condition(state, today), then=Value(state.value))
+                    for state in DeadlineState
+                ),
+                default=None,
+                output_field=models.CharField(),
+            )
         )
 
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
     def overdue(self, today=None):
-        return self.filter(overdue_condition(today))
+        return self.filter(deadline_condition(DeadlineState.OVERDUE, today))
+
+    def no_news(self, today=None):
+        return self.filter(deadline_condition(DeadlineState.NO_NEWS, today))
 
     def due_within(self, days, today=None):
         """Not closed, and the due range ends between ``today`` and ``days`` from now."""
@@ -695,6 +750,16 @@ class Commitment(Trackable):
     )
     occasion = models.CharField(_("occasion"), max_length=300, blank=True)
     made_on = models.DateField(_("made on"), null=True, blank=True, validators=[validate_past_date])
+    made_on_or_letter = models.DateField(
+        _("made on, or date of the source letter"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The date made, or where that is not recorded the date of the source letter: "
+            "what the year filter, the order and the dashboard go by."
+        ),
+    )
     source_letter = models.ForeignKey(
         Letter,
         verbose_name=_("source letter"),
@@ -756,19 +821,25 @@ class Commitment(Trackable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-made_on", "title", "id"]
+        ordering = ["-made_on_or_letter", "title", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
             choices_constraint("status", Status, "commitment_status_valid"),
+            choices_constraint(
+                "status_date_precision", DatePrecision, "commitment_status_date_precision_valid"
+            ),
             date_order_constraint("due_start", "due_end", "commitment_due_start_before_end"),
         ]
         indexes = [
             # The list's default order, and its most used filters.
-            models.Index(F("made_on").desc(), "title", "id", name="commitment_list_order"),
-            models.Index(fields=["status", "made_by"], name="commitment_status_office"),
             models.Index(
-                fields=["due_end"],
+                F("made_on_or_letter").desc(), "title", "id", name="commitment_list_order"
+            ),
+            models.Index(fields=["status", "made_by"], name="commitment_status_office"),
+            # Overdue and no news: the due date and the latest news, read from the index.
+            models.Index(
+                fields=["due_end", "latest_update_on"],
                 condition=~Q(status__in=CLOSED_STATUSES),
                 name="commitment_open_due",
             ),
@@ -785,9 +856,65 @@ class Commitment(Trackable):
         return REGISTER_URL.format(self.tk_number) if self.tk_number else ""
 
     @property
-    def is_overdue(self):
-        """The Python twin of ``overdue_condition``, for a record already loaded."""
-        return bool(self.due_end and self.due_end < date.today() and not self.is_closed)
+    def no_news_since(self):
+        """The date of the latest news: the latest update, else the day it was made."""
+        return self.latest_update_on or self.made_on_or_letter
+
+
+# The order of status updates, earliest first; the latest update is the last in it.
+UPDATE_ORDER = ("date", "created_at", "pk")
+
+
+class StatusUpdateQuerySet(KeyedQuerySet):
+    def earliest_first(self):
+        return self.order_by(*UPDATE_ORDER)
+
+    def latest_first(self):
+        return self.order_by(*(f"-{field}" for field in UPDATE_ORDER))
+
+    def on(self, day):
+        """The updates known on ``day``: the latest of them gives the status on that day."""
+        return self.filter(date__lte=day)
+
+    def of_outer(self, model, ref="pk"):
+        """The updates of the commitment or motion of an outer query (a subquery)."""
+        return self.filter(**{model._meta.model_name: OuterRef(ref)})
+
+
+def later_with_other_status(updates, subject_field):
+    """The updates in ``updates`` of the same subject as the outer update, later than it
+    in ``UPDATE_ORDER``, with another status. An update that none follows is in the
+    latest unbroken run of updates with the current status."""
+    date_, created, pk = (OuterRef(field) for field in UPDATE_ORDER)
+    later = (
+        Q(date__gt=date_)
+        | Q(date=date_, created_at__gt=created)
+        | Q(date=date_, created_at=created, pk__gt=pk)
+    )
+    return updates.filter(later, **{subject_field: OuterRef(subject_field)}).exclude(
+        status=OuterRef("status")
+    )
+
+
+def current_status_fields(updates, subject_field):
+    """SQL expressions, for a commitment or motion row, of the fields kept in step with
+    its status updates (``updates``, a StatusUpdate queryset; ``subject_field``,
+    "commitment" or "motion"): the status of the latest update (open without one), the
+    date and date precision of the update that began the current status, and the date
+    of the latest update. Used by ``services.refresh_current_status``, the data
+    migration and the benchmark's bulk load, so the rule is written once."""
+    mine = updates.filter(**{subject_field: OuterRef("pk")})
+    latest = mine.order_by(*(f"-{field}" for field in UPDATE_ORDER))
+    run = mine.filter(~Exists(later_with_other_status(updates, subject_field)))
+    since = run.order_by(*UPDATE_ORDER)
+    return {
+        "status": Coalesce(Subquery(latest.values("status")[:1]), Value(Status.OPEN.value)),
+        "status_date": Subquery(since.values("date")[:1]),
+        "status_date_precision": Coalesce(
+            Subquery(since.values("date_precision")[:1]), Value(DatePrecision.EXACT.value)
+        ),
+        "latest_update_on": Subquery(latest.values("date")[:1]),
+    }
 
 
 class StatusUpdate(Sourced):
@@ -849,11 +976,12 @@ class StatusUpdate(Sourced):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     origin = origin_field()
 
+    objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "created_at", "pk"]
-        get_latest_by = ["date", "created_at", "pk"]
+        ordering = list(UPDATE_ORDER)
+        get_latest_by = list(UPDATE_ORDER)
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")
         constraints = [

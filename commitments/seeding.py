@@ -45,9 +45,9 @@ from . import models, services
 from .text import normalise
 
 # Fields that are derived or kept by the application, never compared with the fixture.
-DERIVED_FIELDS = {"id", "key", "version", "created_at", "researcher"}
+DERIVED_FIELDS = {"id", "key", "version", "created_at", "researcher", "made_on_or_letter"}
 # A commitment's or motion's current status follows its status updates.
-TRACKED_STATUS_FIELDS = {"status", "status_date"}
+TRACKED_STATUS_FIELDS = set(services.CURRENT_STATUS_FIELDS)
 
 # Fields the seed fills in itself from a fixture record: a source document's text from its
 # file, a commitment's due range from its due phrase.
@@ -287,6 +287,9 @@ def save_record(record, reason):
     try:
         if isinstance(record, models.Commitment | models.Motion):
             services.save_tracked(record, expected_version=record.version)
+        elif isinstance(record, models.Letter):
+            record.full_clean()
+            services.save_letter(record)  # its date dates the commitments it records
         else:
             record.full_clean()
             record.save()

@@ -3,18 +3,21 @@ form, admin inline, admin bulk action, management commands, seed) calls these.""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .due import parse_due
 from .models import (
     Commitment,
     DatePrecision,
+    Letter,
     Motion,
     Origin,
     SourceDocument,
     Status,
     StatusUpdate,
+    current_status_fields,
 )
 from .text import normalise
 
@@ -64,6 +67,9 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     lock, so of two concurrent saves from the same version exactly one wins."""
     if isinstance(record, Commitment):
         derive_due_range(record, phrase_changed=phrase_changed)
+        record.made_on_or_letter = record.made_on or (
+            record.source_letter.date if record.source_letter_id else None
+        )
     record.full_clean(exclude=["key"] if record.pk else None, validate_unique=False)
     if record.pk is None:
         record.save()
@@ -80,10 +86,30 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     record.version = expected_version + 1
     # The status is kept by record_status_update, never by an edit of the record: take the
     # stored one, which may be newer than the one the editor loaded.
-    current = type(record).objects.values("status", "status_date").get(pk=record.pk)
-    record.status, record.status_date = current["status"], current["status_date"]
+    current = type(record).objects.values(*CURRENT_STATUS_FIELDS).get(pk=record.pk)
+    for field, value in current.items():
+        setattr(record, field, value)
     record.save()
     return record
+
+
+def made_on_or_letter(letters):
+    """``Commitment.made_on_or_letter`` as SQL, for an UPDATE of many commitments: the date
+    made, else the date of the source letter (``letters``, a Letter queryset). The same
+    rule as ``save_tracked``."""
+    letter_date = Subquery(letters.filter(pk=OuterRef("source_letter")).values("date")[:1])
+    return Coalesce(F("made_on"), letter_date)
+
+
+@transaction.atomic
+def save_letter(letter):
+    """Save a letter, and give its new date to the commitments it records that have no
+    date of their own."""
+    letter.save()
+    Commitment.objects.filter(source_letter=letter, made_on=None).update(
+        made_on_or_letter=made_on_or_letter(Letter.objects.all())
+    )
+    return letter
 
 
 def passage_warning(letter, passage):
@@ -174,21 +200,35 @@ def correct_seeded_status_update(update, *, change_reason, **values):
     return update
 
 
+CURRENT_STATUS_FIELDS = ("status", "status_date", "status_date_precision", "latest_update_on")
+
+
 def refresh_current_status(subject, researcher=None, *, change_reason=None):
-    """Set the subject's current status to that of its latest update. The row is locked
-    first, so concurrent updates of one subject are applied one after the other, and the
-    change is saved through the model so its history records it."""
-    locked = type(subject).objects.select_for_update().get(pk=subject.pk)
-    latest = subject.updates.order_by("-date", "-created_at", "-pk").first()
-    status = latest.status if latest else Status.OPEN
-    status_date = latest.date if latest else None
-    if (locked.status, locked.status_date) != (status, status_date):
-        locked.status, locked.status_date = status, status_date
+    """Bring the subject's current status in step with its updates: the status of the
+    latest update, the date (and its precision) on which that status began, and the date
+    of the latest update (``models.current_status_fields``). The row is locked first, so
+    concurrent updates of one subject are applied one after the other, and the change is
+    saved through the model so its history records it."""
+    model = type(subject)
+    locked = model.objects.select_for_update().get(pk=subject.pk)
+    # A statement after the lock, so it sees the updates of whoever held the lock before.
+    fresh = current_status_fields(StatusUpdate.objects.all(), model._meta.model_name)
+    values = (
+        model.objects.filter(pk=subject.pk)
+        .annotate(**{f"fresh_{field}": fresh[field] for field in CURRENT_STATUS_FIELDS})
+        .values(*(f"fresh_{field}" for field in CURRENT_STATUS_FIELDS))
+        .get()
+    )
+    values = {field: values[f"fresh_{field}"] for field in CURRENT_STATUS_FIELDS}
+    if any(getattr(locked, field) != value for field, value in values.items()):
+        for field, value in values.items():
+            setattr(locked, field, value)
         if researcher is not None:
             locked._history_user = researcher  # read by django-simple-history
         locked._change_reason = change_reason
-        locked.save(update_fields=["status", "status_date"])
-    subject.status, subject.status_date = status, status_date
+        locked.save(update_fields=list(CURRENT_STATUS_FIELDS))
+    for field, value in values.items():
+        setattr(subject, field, value)
 
 
 @transaction.atomic
@@ -218,6 +258,12 @@ def create_with_first_updates(model, subjects, updates):
     for subject, update in zip(subjects, updates, strict=True):
         if update is not None:
             subject.status, subject.status_date = update.status, update.date
+            subject.status_date_precision = update.date_precision
+            subject.latest_update_on = update.date
+        if isinstance(subject, Commitment):
+            subject.made_on_or_letter = subject.made_on or (
+                subject.source_letter.date if subject.source_letter_id else None
+            )
     model.objects.bulk_create(subjects)
     model.history.bulk_history_create(subjects)
     rows = []

@@ -47,7 +47,7 @@ def home(request):
     }
     recent = StatusUpdate.objects.select_related(
         "commitment", "motion__submitter", "evidence_letter__dossier"
-    ).order_by("-date", "-created_at")[:10]
+    ).latest_first()[:10]
     return render(request, "commitments/home.html", {"counts": counts, "recent": recent})
 
 
@@ -82,10 +82,12 @@ class ListPage(FilterView):
 
 class CommitmentList(ListPage):
     filterset_class = CommitmentFilter
-    queryset = Commitment.objects.for_list()
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
+
+    def get_queryset(self):
+        return Commitment.objects.for_list()  # per request: overdue depends on the day
 
 
 class MotionList(ListPage):
@@ -128,7 +130,7 @@ class PersonList(ListPage):
 def updates_queryset():
     return StatusUpdate.objects.select_related(
         "evidence_letter__dossier", "source_document", "corrects"
-    ).order_by("date", "created_at", "pk")
+    ).earliest_first()
 
 
 class KeyDetail(DetailView):
@@ -151,13 +153,15 @@ class TimelineDetail(KeyDetail):
 
 
 class CommitmentDetail(TimelineDetail):
-    queryset = Commitment.objects.for_list().prefetch_related(
-        "themes",
-        Prefetch("updates", queryset=updates_queryset()),
-        Prefetch("fulfilment_letters", queryset=Letter.objects.select_related("dossier")),
-    )
     template_name = "commitments/commitment_detail.html"
     feed_url_name = "commitments:commitment-feed"
+
+    def get_queryset(self):  # per request: overdue depends on the day
+        return Commitment.objects.for_list().prefetch_related(
+            "themes",
+            Prefetch("updates", queryset=updates_queryset()),
+            Prefetch("fulfilment_letters", queryset=Letter.objects.select_related("dossier")),
+        )
 
 
 class MotionDetail(TimelineDetail):
@@ -189,7 +193,7 @@ class LetterDetail(KeyDetail):
                 "status_updates",
                 queryset=StatusUpdate.objects.select_related(
                     "commitment", "motion__submitter"
-                ).order_by("date", "pk"),
+                ).earliest_first(),
             ),
             Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
             Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),

@@ -125,6 +125,11 @@ def commitment(**fields):
     themes = fields.pop("themes", [])
     result = Commitment.objects.create(**fields)
     result.themes.set(themes)
+    # What services.save_tracked stores; created directly, so constraints can be tested.
+    Commitment.objects.filter(pk=result.pk).update(
+        made_on_or_letter=services.made_on_or_letter(Letter.objects.all())
+    )
+    result.refresh_from_db(fields=["made_on_or_letter"])
     return result
 
 

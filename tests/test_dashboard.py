@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commitments import dashboard, services
 from commitments.filters import CommitmentFilter
-from commitments.models import CLOSED_STATUSES, Commitment, Motion, Status, StatusUpdate
+from commitments.models import Commitment, DeadlineState, Motion, Status, StatusUpdate
 
 from . import factories
 
@@ -114,22 +114,38 @@ def test_update_dated_before_the_item_was_made_counts_from_that_year():
     assert rows[2021]["counts"][Status.OPEN] == 0
 
 
-def test_overdue_at_year_end():
+def test_overdue_and_no_news_at_year_end():
+    silent = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 6, 30))
     still_open = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 6, 30))
+    factories.status_update(still_open, Status.IN_PROGRESS, date(2021, 9, 1))
     due_new_year = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 12, 31))
     in_time = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 3, 1))
     factories.status_update(in_time, Status.FULFILLED, date(2021, 2, 1))
     late = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2021, 3, 1))
+    factories.status_update(late, Status.IN_PROGRESS, date(2021, 1, 1))
     factories.status_update(late, Status.FULFILLED, date(2022, 2, 1))
     partly = factories.commitment(made_on=date(2020, 1, 1), due_end=date(2020, 3, 1))
     factories.status_update(partly, Status.PARTIALLY_FULFILLED, date(2020, 2, 1))
-    factories.commitment(made_on=date(2020, 1, 1))  # no due date: never overdue
+    factories.status_update(partly, Status.PARTIALLY_FULFILLED, date(2021, 2, 1))
+    factories.commitment(made_on=date(2020, 1, 1))  # no due date: never either
     rows = {row["year"]: row for row in dashboard.yearly(dashboard.COMMITMENTS, THIS_YEAR)[0]}
 
-    assert rows[2020]["overdue"] == 1  # partly
-    assert rows[2021]["overdue"] == 3  # still_open, late, partly
-    assert rows[2022]["overdue"] == 3  # still_open, due_new_year, partly
-    assert still_open.due_end < date(2021, 12, 31) <= due_new_year.due_end
+    assert (rows[2020]["overdue"], rows[2020]["no_news"]) == (0, 1)  # partly: news before due
+    # 2021: partly and still_open have news after their due date; silent and late none.
+    assert (rows[2021]["overdue"], rows[2021]["no_news"]) == (2, 2)
+    # 2022: late was fulfilled; due_new_year is past due now, without news.
+    assert (rows[2022]["overdue"], rows[2022]["no_news"]) == (2, 2)
+    assert silent.due_end < date(2021, 12, 31) <= due_new_year.due_end
+
+
+def test_commitments_without_a_date_count_from_their_letter(client):
+    letter = factories.letter(date=date(2019, 4, 1))
+    factories.commitment(made_on=None, source_letter=letter, due_end=date(2019, 6, 1))
+    factories.commitment(made_on=None)  # nothing to date it by
+    response = get_progress(client)
+    rows = {row["label"]: row for row in response.context["commitments"]["as_of"]}
+    assert rows["2019"]["made"] == 1 and rows["2019"]["no_news"] == 1
+    assert response.context["commitments"]["undated"] == 1
 
 
 def random_data(seed, n):
@@ -138,12 +154,14 @@ def random_data(seed, n):
     ministry, person = factories.ministry(), factories.person()
     office = factories.office(ministry=ministry, person=person)
     theme = factories.theme()
+    letters = [factories.letter(date=date(2017 + k, 3, 1)) for k in range(5)]
     for _ in range(n):
         made = date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365))
         due = made + timedelta(days=rng.randrange(-10, 900)) if rng.random() < 0.7 else None
         due = max(due, made) if due else None
         c = factories.commitment(
-            made_on=made if rng.random() < 0.9 else None,
+            made_on=made if rng.random() < 0.8 else None,
+            source_letter=rng.choice(letters) if rng.random() < 0.5 else None,
             due_end=due,
             made_by=office,
             themes=[theme] if rng.random() < 0.5 else [],
@@ -156,10 +174,12 @@ def random_data(seed, n):
                 factories.status_update(subject, rng.choice(statuses), day)
 
 
-def reference(model, made_field, year):
-    """The naive computation: the model's status_as_of subquery, one query per year."""
+def reference(queryset, made_field, year):
+    """The naive computation: the model's status_as_of subquery, one query per year; the
+    deadline states from the list's own filter."""
     day = date(year, 12, 31)
-    items = list(model.objects.filter(**{f"{made_field}__lte": day}).status_as_of(day))
+    model = queryset.model
+    items = list(queryset.filter(**{f"{made_field}__lte": day}).status_as_of(day))
     status = Counter(item.status_as_of or Status.OPEN for item in items)
     subject = model._meta.model_name
     fulfilled = (
@@ -170,41 +190,41 @@ def reference(model, made_field, year):
         .distinct()
         .count()
     )
-    overdue = sum(
-        1
-        for item in items
-        if getattr(item, "due_end", None)
-        and item.due_end < day
-        and (item.status_as_of or Status.OPEN) not in CLOSED_STATUSES
-    )
-    made = model.objects.filter(**{f"{made_field}__year": year}).count()
-    return status, fulfilled, overdue, made
+    deadline = {
+        state: CommitmentFilter({"as_of": day, "deadline": state}).qs.count()
+        for state in DeadlineState
+    }
+    made = queryset.filter(**{f"{made_field}__year": year}).count()
+    return status, fulfilled, deadline, made
 
 
 def test_yearly_figures_match_the_naive_computation():
     random_data(seed=7, n=40)
-    for subject, model, field in (
-        (dashboard.COMMITMENTS, Commitment, "made_on"),
-        (dashboard.MOTIONS, Motion, "date"),
+    for subject, items, field in (
+        (dashboard.COMMITMENTS, Commitment.objects.all(), "made_on_or_letter"),
+        (dashboard.MOTIONS, Motion.objects.all(), "date"),
     ):
         rows, made_rows, undated = dashboard.yearly(subject, THIS_YEAR)
-        first = model.objects.exclude(**{f"{field}__isnull": True}).order_by(field).first()
+        first = items.exclude(**{f"{field}__isnull": True}).order_by(field).first()
         assert rows[0]["year"] == getattr(first, field).year
         for row in rows:
-            status, fulfilled, overdue, made = reference(model, field, row["year"])
+            status, fulfilled, deadline, made = reference(items, field, row["year"])
             assert {s: row["counts"][s] for s in Status} == {s: status[s] for s in Status}
             assert row["fulfilled"] == fulfilled
             assert row["made"] == made
             if subject.due:
-                assert row["overdue"] == overdue
+                assert row["overdue"] == deadline[DeadlineState.OVERDUE]
+                assert row["no_news"] == deadline[DeadlineState.NO_NEWS]
         for row in made_rows:
             current = Counter(
-                model.objects.filter(**{f"{field}__year": row["year"]}).values_list(
-                    "status", flat=True
-                )
+                items.filter(**{f"{field}__year": row["year"]}).values_list("status", flat=True)
             )
             assert {s: row["counts"][s] for s in Status} == {s: current[s] for s in Status}
-        assert sum(undated.values()) == model.objects.filter(**{f"{field}__isnull": True}).count()
+        assert sum(undated.values()) == items.filter(**{f"{field}__isnull": True}).count()
+    # Some commitments were dated by their letter, and some not at all.
+    dated_by_letter = Commitment.objects.all().filter(made_on=None)
+    assert dated_by_letter.exclude(made_on_or_letter=None).exists()
+    assert dated_by_letter.filter(made_on_or_letter=None).exists()
 
 
 def links(html):
@@ -238,14 +258,42 @@ def test_links_open_the_filtered_list_that_contains_the_item(client):
             assert set(parse_qs(parts.query)) <= known, href
 
 
-def test_every_yearly_number_matches_the_list_it_links_to(client):
-    """Each bar segment and number opens a list with exactly that many rows."""
+def linked_figures(html):
+    """(number, href) of every link to a list on the page: table cells, whose text is the
+    number, and chart segments and totals, whose title ends in it."""
+    figures = []
+    for href, inner in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S):
+        href = unescape(href)
+        if not href.startswith(("/commitments/?", "/motions/?", "/commitments/", "/motions/")):
+            continue
+        title = re.search(r"<title>[^<]*: (\d+)</title>", inner)
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        if title:
+            figures.append((int(title.group(1)), href))
+        elif text.isdigit():
+            figures.append((int(text), href))
+    return figures
+
+
+def test_every_number_on_the_page_matches_the_list_it_links_to(client):
+    """Each bar segment and number on /progress/ opens a list with exactly that many rows:
+    the yearly figures (status, made, fulfilled, overdue, no news), the charts by year
+    made and the breakdowns."""
     rng = random.Random(7)
     statuses = list(Status)
-    for _ in range(12):
+    letters = [factories.letter(date=date(2018 + k, 6, 1)) for k in range(4)]
+    themes = [factories.theme(), factories.theme()]
+    offices = [factories.office(), factories.office(person=None)]
+    for _ in range(14):
         made = date(2018 + rng.randrange(5), rng.randrange(1, 13), 1)
-        c = factories.commitment(made_on=made, due_end=made + timedelta(days=rng.randrange(900)))
-        m = factories.motion(date=made)
+        c = factories.commitment(
+            made_on=made if rng.random() < 0.7 else None,
+            source_letter=rng.choice(letters) if rng.random() < 0.6 else None,
+            due_end=made + timedelta(days=rng.randrange(900)),
+            made_by=rng.choice(offices),
+            themes=rng.sample(themes, rng.randrange(3)),
+        )
+        m = factories.motion(date=made, themes=rng.sample(themes, rng.randrange(3)))
         for subject in (c, m):
             for _ in range(rng.randrange(3)):
                 day = made + timedelta(days=rng.randrange(-30, 1500))
@@ -253,18 +301,19 @@ def test_every_yearly_number_matches_the_list_it_links_to(client):
                 factories.status_update(subject, rng.choice(statuses), day)
     factories.commitment(made_on=None)  # undated: not in the yearly figures
     response = get_progress(client)
-    checked = 0
-    for section in ("commitments", "motions"):
-        for row in response.context[section]["as_of"]:
-            pairs = [(cell["n"], cell["href"]) for cell in row["cells"]]
-            pairs += [(row["total"], row["total_href"]), (row["made"], row["made_href"])]
-            pairs += [(row["fulfilled"], row["fulfilled_href"])]
-            if row["overdue"] is not None:
-                pairs.append((row["overdue"], row["overdue_href"]))
-            for number, href in pairs:
-                assert client.get(href).context["paginator"].count == number, href
-                checked += 1
-    assert checked > 100
+    html = response.content.decode()
+    figures = linked_figures(html)
+    for number, href in figures:
+        assert client.get(href).context["paginator"].count == number, href
+    hrefs = {href for _number, href in figures}
+    # Every figure of the yearly tables is among them, overdue and no news included.
+    for row in response.context["commitments"]["as_of"]:
+        for key in ("total", "made", "fulfilled", "overdue", "no_news"):
+            assert (row[key], row[f"{key}_href"]) in figures, key
+    assert any("deadline=no_news" in href for href in hrefs)
+    assert any("deadline=overdue" in href for href in hrefs)
+    assert any(number for number, href in figures if "deadline=" in href)
+    assert len(figures) > 150
 
 
 def test_breakdowns_link_to_the_filtered_list(client):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from commitments import exports
-from commitments.models import Commitment, Letter, Motion, Status
+from commitments.models import Commitment, DatePrecision, Letter, Motion, Status
 
 from . import factories
 
@@ -41,8 +41,14 @@ def data():
         made_on=date(2014, 1, 14), occasion="mondelinge vragenuur",
         due_phrase="voor de Spelen", source_letter=letter, motion=motion,
     )  # fmt: skip
-    factories.status_update(talk, Status.FULFILLED, date(2014, 2, 7))
-    other = factories.commitment(key="tz-ander", made_by=factories.office(ministry=ocw))
+    factories.status_update(
+        talk, Status.FULFILLED, date(2014, 2, 7), date_precision=DatePrecision.APPROXIMATE
+    )
+    factories.status_update(talk, Status.FULFILLED, date(2014, 3, 1))
+    other = factories.commitment(
+        key="tz-ander", made_by=factories.office(ministry=ocw), made_on=None,
+        source_letter=factories.letter(date=date(2015, 2, 3)), due_end=date(2016, 1, 1),
+    )  # fmt: skip
     return {"talk": talk, "other": other, "motion": motion, "letter": letter}
 
 
@@ -60,16 +66,35 @@ def test_commitments_csv_header_and_row(client, data):
     assert row["made_on"] == "2014-01-14"
     assert row["due"] == "voor de Spelen"
     assert (row["status"], row["status_date"]) == ("fulfilled", "2014-02-07")
+    assert (row["status_date_precision"], row["latest_update"]) == ("approximate", "2014-03-01")
+    assert row["made_on_or_letter"] == "2014-01-14"
+    assert row["deadline_state"] == ""
     assert row["motion"] == "32 735, nr. 350"
     assert row["source"] == "32 735, nr. 100: Sotsji"
     assert row["url"].endswith("/commitments/tz-gesprek/")
 
 
 def test_commitments_csv_follows_the_list_order(client, data):
+    # tz-ander has no date made: it goes by the date of its letter, in 2015.
     rows = read_csv(client.get("/commitments/export.csv", {"order": "-made_on"}))
     assert [r[0] for r in rows[1:]] == ["tz-ander", "tz-gesprek"]
     rows = read_csv(client.get("/commitments/export.csv", {"order": "made_on"}))
     assert [r[0] for r in rows[1:]] == ["tz-gesprek", "tz-ander"]
+    rows = read_csv(client.get("/commitments/export.csv"))  # the list's default order
+    assert [r[0] for r in rows[1:]] == ["tz-ander", "tz-gesprek"]
+
+
+def test_commitments_csv_deadline_state_and_year_from_the_letter(client, data):
+    header, *body = read_csv(client.get("/commitments/export.csv", {"year": "2015"}))
+    row = dict(zip(header, body[0], strict=True))
+    assert len(body) == 1
+    assert (row["id"], row["made_on"], row["made_on_or_letter"]) == ("tz-ander", "", "2015-02-03")
+    assert (row["deadline_state"], row["status_date"], row["status_date_precision"]) == (
+        "no_news", "", "",
+    )  # fmt: skip
+    factories.status_update(data["other"], Status.IN_PROGRESS, date(2016, 5, 1))
+    header, *body = read_csv(client.get("/commitments/export.csv", {"deadline": "overdue"}))
+    assert [dict(zip(header, r, strict=True))["deadline_state"] for r in body] == ["overdue"]
 
 
 def test_motions_csv(client, data):
@@ -79,13 +104,15 @@ def test_motions_csv(client, data):
     assert row["kamerstuk"] == "32 735, nr. 350"
     assert row["submitters"] == "Ceder (ChristenUnie) c.s."
     assert row["status"] == "open" and row["status_date"] == ""
+    assert row["status_date_precision"] == ""
 
 
 def test_letters_csv(client, data):
     header, *body = read_csv(client.get("/letters/export.csv", {"year": "2014"}))
-    assert header == ["id", "kind", "kamerstuk", "vergaderjaar", "date", "title",
-                      "signatories", "source", "url"]  # fmt: skip
+    assert header == ["id", "kind", "kamerstuk", "vergaderjaar", "date", "date_precision",
+                      "title", "signatories", "source", "url"]  # fmt: skip
     row = dict(zip(header, body[0], strict=True))
+    assert row["date_precision"] == "exact"
     assert (row["kamerstuk"], row["vergaderjaar"], row["date"]) == (
         "32 735, nr. 100", "2013-2014", "2014-01-23",
     )  # fmt: skip
@@ -123,7 +150,10 @@ def test_export_query_count_does_not_grow_with_rows(
 @pytest.mark.parametrize(
     ("model_columns", "queryset"),
     [
-        (exports.commitment_columns, lambda: Commitment.objects.all()),
+        (
+            exports.commitment_columns,
+            lambda: Commitment.objects.with_deadline_state(),
+        ),
         (exports.motion_columns, lambda: Motion.objects.annotate(**exports.MOTION_PARTS)),
         (exports.letter_columns, lambda: Letter.objects.all()),
     ],
@@ -133,7 +163,9 @@ def test_copy_and_python_writers_give_the_same_csv(data, model_columns, queryset
         key="tz-lastig", title='Titel met "aanhalingstekens", komma', text="regel 1\nregel 2",
         made_by=factories.office(person=None), due_phrase="", made_on=None,
     )  # fmt: skip
+    factories.letter(date_precision=DatePrecision.NOT_AFTER)
     motion = factories.motion(key="motie-b", submitter=None)
+    factories.status_update(motion, Status.LAPSED, date(2020, 1, 1), date_precision="not_after")
     motion.co_submitters.set([factories.member(name="Bergkamp"), factories.member(name="Diks")])
     columns = model_columns("https://example.org/x/")
     names = [f"csv_{name}" for name, _expression in columns]

@@ -184,3 +184,16 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     with django_assert_num_queries(4):
         response = get_feed(client, f"?theme={theme.key}&person={person.key}")
         assert len(titles(response)) == n
+
+
+def test_deadline_filters_and_the_old_overdue_address(client):
+    late = factories.commitment(title="Te laat", due_end=date(2020, 1, 1))
+    factories.status_update(late, Status.IN_PROGRESS, date(2020, 6, 1))
+    silent = factories.commitment(title="Stil", due_end=date(2020, 1, 1))
+    factories.status_update(silent, Status.OPEN, date(2019, 6, 1))
+    motion = factories.motion(title="Motie")
+    factories.status_update(motion, Status.OPEN, date(2020, 6, 1))
+    assert titles(get_feed(client, "?overdue=true")) == ["in progress: Te laat"]
+    assert titles(get_feed(client, "?deadline=overdue")) == ["in progress: Te laat"]
+    assert titles(get_feed(client, "?deadline=no_news")) == ["open: Stil"]
+    assert len(titles(get_feed(client))) == 3

@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commitments import services
-from commitments.models import Cabinet, Commitment, Letter, Motion, Status, StatusUpdate
+from commitments.models import (
+    Cabinet,
+    Commitment,
+    DatePrecision,
+    Letter,
+    Motion,
+    Status,
+    StatusUpdate,
+    current_status_fields,
+)
 
 from . import factories
 
@@ -127,13 +136,104 @@ def test_correction_must_concern_the_same_subject():
         factories.status_update(second, Status.OPEN, date(2021, 1, 2), corrects=update)
 
 
-def test_overdue_excludes_closed_and_future():
-    late = factories.commitment(due_end=date(2021, 3, 31))
-    factories.commitment(due_end=date(2999, 1, 1))
-    done = factories.commitment(due_end=date(2021, 3, 31))
+def deadline_states(today=None):
+    rows = Commitment.objects.with_deadline_state(today).values_list("key", "deadline_state")
+    return {key: state for key, state in rows if state}
+
+
+def test_overdue_needs_news_after_the_due_date_else_it_is_no_news():
+    due = date(2021, 3, 31)
+    factories.commitment(key="silent", due_end=due, made_on=date(2020, 5, 1))
+    still_open = factories.commitment(key="still-open", due_end=due)
+    factories.status_update(still_open, Status.IN_PROGRESS, date(2021, 6, 1))
+    before = factories.commitment(key="news-before", due_end=due)
+    factories.status_update(before, Status.IN_PROGRESS, date(2021, 2, 1))
+    on_the_day = factories.commitment(key="news-on-the-day", due_end=due)
+    factories.status_update(on_the_day, Status.OPEN, due)
+    done = factories.commitment(key="done", due_end=due)
     factories.status_update(done, Status.FULFILLED, date(2021, 3, 1))
-    assert list(Commitment.objects.overdue()) == [late]
-    assert late.is_overdue and not done.is_overdue
+    late_but_done = factories.commitment(key="late-but-done", due_end=due)
+    factories.status_update(late_but_done, Status.FULFILLED, date(2022, 1, 1))
+    factories.commitment(key="future", due_end=date(2999, 1, 1))
+    factories.commitment(key="no-due-date")
+
+    assert list(Commitment.objects.overdue().values_list("key", flat=True)) == ["still-open"]
+    assert set(Commitment.objects.no_news().values_list("key", flat=True)) == {
+        "silent",
+        "news-before",
+        "news-on-the-day",
+    }
+    assert deadline_states() == {
+        "still-open": "overdue",
+        "silent": "no_news",
+        "news-before": "no_news",
+        "news-on-the-day": "no_news",
+    }
+    # Before the due range ended, nothing is overdue.
+    assert deadline_states(today=due) == {}
+    loaded = {c.key: c for c in Commitment.objects.for_list()}
+    assert loaded["silent"].no_news_since == date(2020, 5, 1)  # the day it was made
+    assert loaded["news-before"].no_news_since == date(2021, 2, 1)  # its latest update
+
+
+def test_no_news_since_falls_back_on_the_source_letter():
+    letter = factories.letter(date=date(2019, 9, 17))
+    factories.commitment(made_on=None, source_letter=letter, due_end=date(2020, 1, 1))
+    (loaded,) = Commitment.objects.for_list()
+    assert loaded.deadline_state == "no_news"
+    assert loaded.no_news_since == date(2019, 9, 17) == loaded.made_on_or_letter
+
+
+def test_status_date_is_the_day_the_current_status_began():
+    c = factories.commitment()
+    factories.status_update(c, Status.IN_PROGRESS, date(2020, 1, 1))
+    factories.status_update(c, Status.FULFILLED, date(2021, 1, 1))
+    factories.status_update(c, Status.IN_PROGRESS, date(2022, 1, 1))
+    factories.status_update(
+        c, Status.FULFILLED, date(2022, 6, 1), date_precision=DatePrecision.APPROXIMATE
+    )
+    factories.status_update(c, Status.FULFILLED, date(2024, 12, 31))
+    c.refresh_from_db()
+    assert c.status == Status.FULFILLED
+    assert (c.status_date, c.status_date_precision) == (date(2022, 6, 1), "approximate")
+    assert c.latest_update_on == date(2024, 12, 31)
+    # An update recorded later but dated inside the run breaks it there.
+    factories.status_update(c, Status.IN_PROGRESS, date(2023, 1, 1))
+    c.refresh_from_db()
+    assert (c.status, c.status_date, c.status_date_precision) == (
+        Status.FULFILLED,
+        date(2024, 12, 31),
+        "exact",
+    )
+    # On one day, the update recorded last comes last.
+    factories.status_update(c, Status.LAPSED, date(2024, 12, 31))
+    factories.status_update(c, Status.LAPSED, date(2024, 12, 31))
+    c.refresh_from_db()
+    assert (c.status, c.status_date, c.latest_update_on) == (
+        Status.LAPSED,
+        date(2024, 12, 31),
+        date(2024, 12, 31),
+    )
+
+
+def test_bulk_refresh_equals_the_write_path():
+    """The expressions the data migration and the benchmark use give what each write did."""
+    subjects = [factories.commitment() for _ in range(4)] + [factories.motion()]
+    statuses = [Status.OPEN, Status.IN_PROGRESS, Status.FULFILLED]
+    for n, subject in enumerate(subjects):
+        for k in range(n):
+            factories.status_update(subject, statuses[(n + k) % 3], date(2020, 1 + k, 1 + n))
+    fields = services.CURRENT_STATUS_FIELDS
+    before = {
+        model: list(model.objects.order_by("pk").values_list(*fields))
+        for model in (Commitment, Motion)
+    }
+    for model in (Commitment, Motion):
+        model.objects.update(status=Status.LAPSED, status_date=None, latest_update_on=None)
+        model.objects.update(
+            **current_status_fields(StatusUpdate.objects.all(), model._meta.model_name)
+        )
+        assert list(model.objects.order_by("pk").values_list(*fields)) == before[model]
 
 
 def test_office_without_person_is_still_recorded():
@@ -141,3 +241,31 @@ def test_office_without_person_is_still_recorded():
     office = factories.office(person=None, ministry=ministry)
     assert str(office) == "Minister (VWS)"
     assert office.get_absolute_url() == f"/offices/{office.key}/"
+
+
+def test_date_made_falls_back_on_the_letter_and_follows_it():
+    letter = factories.letter(date=date(2019, 9, 17))
+    undated = services.save_tracked(
+        Commitment(key="tz-undated", title="Zonder datum", text="Tekst.", source_letter=letter)
+    )
+    dated = services.save_tracked(
+        Commitment(
+            key="tz-dated", title="Met datum", text="Tekst.", source_letter=letter,
+            made_on=date(2019, 9, 1),
+        )
+    )  # fmt: skip
+    assert (undated.made_on_or_letter, dated.made_on_or_letter) == (
+        date(2019, 9, 17),
+        date(2019, 9, 1),
+    )
+    letter.date = date(2019, 10, 1)
+    services.save_letter(letter)
+    undated.refresh_from_db()
+    dated.refresh_from_db()
+    assert (undated.made_on_or_letter, dated.made_on_or_letter) == (
+        date(2019, 10, 1),
+        date(2019, 9, 1),
+    )
+    undated.made_on = date(2018, 1, 1)
+    services.save_tracked(undated, expected_version=undated.version)
+    assert Commitment.objects.get(key="tz-undated").made_on_or_letter == date(2018, 1, 1)

@@ -105,6 +105,10 @@ def test_changing_the_phrase_in_the_admin_rereads_the_range(admin_client):
 def deadlines():
     today = date.today()
     late = factories.commitment(key="tz-late", title="Te laat", due_end=today - timedelta(days=3))
+    factories.status_update(late, Status.IN_PROGRESS, today - timedelta(days=1))
+    factories.commitment(
+        key="tz-silent", title="Stil", made_on=date(2020, 2, 3), due_end=today - timedelta(days=9)
+    )
     soon = factories.commitment(
         key="tz-soon", title="Binnenkort", due_end=today + timedelta(days=20)
     )
@@ -121,10 +125,12 @@ def test_admin_marks_and_filters_overdue_and_due_soon(admin_client, deadlines):
         return {c.key for c in admin_client.get(url, params).context["cl"].result_list}
 
     assert keys(due="overdue") == {"tz-late"}
+    assert keys(due="no_news") == {"tz-silent"}
     assert keys(due="30") == {"tz-soon"}
     assert keys(due="365") == {"tz-soon", "tz-later"}
-    page = admin_client.get(url).content.decode()
-    assert "icon-yes.svg" in page  # the overdue column marks tz-late
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<td class="field-deadline">overdue</td>' in page
+    assert '<td class="field-deadline">no news</td>' in page
 
 
 def test_deadlines_command_lists_and_exits_nonzero_when_overdue(deadlines):
@@ -134,7 +140,17 @@ def test_deadlines_command_lists_and_exits_nonzero_when_overdue(deadlines):
     assert exit_info.value.code == 1
     text = out.getvalue()
     assert "Overdue on" in text and "tz-late" in text and "3 days overdue" in text
+    assert "no news since 2020-02-03" in text and "tz-silent" in text
     assert "tz-soon" in text and "tz-later" not in text and "tz-done" not in text
+
+
+def test_deadlines_command_exits_nonzero_for_no_news_alone():
+    factories.commitment(key="tz-silent", due_end=date.today() - timedelta(days=1))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("deadlines", stdout=out)
+    assert exit_info.value.code == 1
+    assert "Overdue on" in out.getvalue() and "with no news since: 1" in out.getvalue()
 
 
 def test_deadlines_command_exits_zero_when_nothing_is_overdue():
@@ -197,14 +213,16 @@ def test_record_status_command(researcher):
     call_command(
         "record_status", "--commitment", "tz-cmd", "--status", "in_progress",
         "--date", "2021-05-01", "--letter", "kst-1", "--user", researcher.username,
-        stdout=out,
+        "--date-precision", "not_after", stdout=out,
     )  # fmt: skip
     update = StatusUpdate.objects.get()
     assert (update.researcher, update.evidence_letter, update.status) == (
         researcher, letter, Status.IN_PROGRESS,
     )  # fmt: skip
+    assert update.date_precision == "not_after"
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
+    assert commitment.status_date_precision == "not_after"
 
 
 @pytest.mark.parametrize(
@@ -222,6 +240,43 @@ def test_record_status_command_rejects_bad_input(researcher, args, message):
             "record_status", "--commitment", "tz-cmd", "--user", researcher.username, *args
         )
     assert not StatusUpdate.objects.exists()
+
+
+def test_inline_records_the_date_precision(researcher_client):
+    commitment = factories.commitment()
+    response = researcher_client.post(
+        change_url(commitment),
+        {
+            **commitment_form(commitment),
+            "updates-TOTAL_FORMS": "1",
+            "updates-0-date": "2021-04-01", "updates-0-status": "fulfilled",
+            "updates-0-date_precision": "approximate",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.updates.get().date_precision == "approximate"
+    assert (commitment.status_date, commitment.status_date_precision) == (
+        date(2021, 4, 1),
+        "approximate",
+    )
+    page = researcher_client.get(change_url(commitment)).content.decode()
+    assert 'name="updates-__prefix__-date_precision"' in page
+    letter_page = researcher_client.get(reverse("admin:commitments_letter_add")).content.decode()
+    assert 'name="date_precision"' in letter_page
+
+
+def test_a_letter_saved_in_the_admin_dates_its_undated_commitments(admin_client):
+    letter = factories.letter(date=date(2019, 9, 17), title="Brief")
+    commitment = factories.commitment(made_on=None, source_letter=letter)
+    response = admin_client.post(
+        change_url(letter),
+        {"kind": letter.kind, "title": "Brief", "date": "2020-02-02", "date_precision": "exact",
+         "key": letter.key, "vergaderjaar": "", "number": "", "url": "", "source_passage": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.made_on_or_letter == date(2020, 2, 2)
 
 
 def test_passage_not_in_the_letter_text_gives_a_warning(researcher_client):

@@ -35,6 +35,11 @@ def data():
         key="tz-laat", title="Nog niet gedaan", made_by=factories.office(ministry=ocw),
         made_on=date(2019, 5, 1), due_end=date(2020, 1, 1),
     )  # fmt: skip
+    factories.status_update(late, Status.IN_PROGRESS, date(2020, 6, 1))  # still open after
+    factories.commitment(
+        key="tz-stil", title="Niets meer gehoord", made_on=date(2018, 3, 1),
+        due_end=date(2019, 1, 1),
+    )  # fmt: skip
     return {"informed": informed, "late": late, "motion": motion, "letter": letter}
 
 
@@ -48,7 +53,76 @@ def test_filter_by_status_and_ministry(client, data):
     assert keys(client.get("/commitments/", {"theme": "arbeid"})) == ["tz-informeren"]
     assert keys(client.get("/commitments/", {"year": "2019"})) == ["tz-laat"]
     assert keys(client.get("/commitments/", {"overdue": "true"})) == ["tz-laat"]
+    assert keys(client.get("/commitments/", {"deadline": "overdue"})) == ["tz-laat"]
+    assert keys(client.get("/commitments/", {"deadline": "no_news"})) == ["tz-stil"]
     assert keys(client.get("/commitments/", {"q": "kamer informeren"})) == ["tz-informeren"]
+
+
+def test_commitment_without_a_date_goes_by_its_letter(client, data):
+    letter = factories.letter(date=date(2019, 8, 1))
+    factories.commitment(key="tz-brief", made_on=None, source_letter=letter)
+    assert keys(client.get("/commitments/", {"year": "2019"})) == ["tz-brief", "tz-laat"]
+    assert keys(client.get("/commitments/", {"order": "made_on"})) == [
+        "tz-stil", "tz-laat", "tz-brief", "tz-informeren",
+    ]  # fmt: skip
+    assert "tz-brief" not in keys(client.get("/commitments/", {"as_of": "2019-07-31"}))
+    page = client.get("/commitments/", {"year": "2019"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "1 Aug 2019<br><small>date of the letter</small>" in page.content.decode()
+
+
+def test_overdue_and_no_news_as_of_a_past_day(client, data):
+    # On 1 March 2020 tz-laat was past due with no news yet; by 2021 it was overdue.
+    def on(day, state):
+        return keys(client.get("/commitments/", {"as_of": day, "deadline": state}))
+
+    assert on("2020-03-01", "no_news") == ["tz-laat", "tz-stil"]
+    assert on("2020-03-01", "overdue") == []
+    assert on("2021-01-01", "overdue") == ["tz-laat"]
+    assert on("2018-12-31", "no_news") == []  # tz-stil not yet due, tz-laat not yet made
+
+
+def test_list_and_detail_mark_overdue_and_no_news(client, data):
+    page = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<strong class="overdue">overdue</strong>' in page
+    assert '<strong class="no-news">no news since 1 March 2018</strong>' in page
+    dutch = client.get("/commitments/tz-stil/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "geen nieuws sinds 1 maart 2018" in dutch
+    assert 'class="overdue"' not in dutch
+
+
+def test_deadline_control_is_a_plain_choice_that_defaults_to_all(client, data):
+    page = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'name="deadline"><option value="" selected>alle</option>' in page
+    assert 'name="overdue"' not in page
+    # An old address with overdue=true selects the same choice.
+    page = client.get("/commitments/", {"overdue": "true"}).content.decode()
+    assert '<option value="overdue" selected>' in page
+
+
+def test_dates_show_their_precision_everywhere(client, data):
+    letter = factories.letter(
+        key="brief-ca", title="Brief ongeveer", date=date(2021, 2, 3), date_precision="approximate"
+    )
+    c = factories.commitment(key="tz-ca", made_on=date(2020, 1, 1))
+    factories.status_update(c, Status.IN_PROGRESS, date(2021, 2, 3), date_precision="approximate")
+    factories.status_update(
+        c, Status.FULFILLED, date(2024, 12, 31), date_precision="not_after", evidence_letter=letter
+    )
+    pages = {
+        url: client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode().lower()
+        for url in ("/commitments/tz-ca/", "/letters/brief-ca/", "/letters/", "/commitments/", "/")
+    }
+    detail = pages["/commitments/tz-ca/"]
+    assert "sinds uiterlijk 31 december 2024" in detail  # the status and since when
+    assert ">ca. 3 februari 2021</time>" in detail  # the timeline
+    assert ">uiterlijk 31 december 2024</time>" in detail
+    assert "ca. 3 februari 2021" in pages["/letters/brief-ca/"]  # the letter's own date
+    assert "uiterlijk 31 dec 2024" in pages["/letters/brief-ca/"]  # what it reported
+    assert "ca. 3 feb 2021" in pages["/letters/"]
+    assert "uiterlijk 31 dec 2024" in pages["/commitments/"]  # the status date in the list
+    assert "uiterlijk 31 dec 2024" in pages["/"]  # the latest updates
+    english = client.get("/commitments/tz-ca/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "since by 31 December 2024" in english and ">c. 3 February 2021</time>" in english
 
 
 def test_list_shows_count_and_csv_link_with_the_filters(client, data):

@@ -579,6 +579,9 @@ def update_commitment(commitment, record, resolver, report):
     if commitment.withdrawn:
         commitment.withdrawn = False  # back in the register
         changed.append("withdrawn")
+    if "made_on" in changed:
+        commitment.made_on_or_letter = commitment.made_on
+        changed.append("made_on_or_letter")
     commitment.register_updated = record.updated
     commitment.version += 1
     commitment.save(update_fields=changed)

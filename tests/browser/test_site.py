@@ -36,13 +36,17 @@ def header(names):
 
 CSV_HEADERS = {  # as documented in README.md
     "commitments": header(
-        "id,title,text,made_by,ministry,made_on,occasion,due,due_start,due_end,status,"
-        "status_date,motion,source,url"
+        "id,title,text,made_by,ministry,made_on,made_on_or_letter,occasion,due,due_start,"
+        "due_end,status,status_date,status_date_precision,latest_update,deadline_state,motion,"
+        "source,url"
     ),
     "motions": header(
-        "id,kind,kamerstuk,title,operative_text,date,submitters,status,status_date,source,url"
+        "id,kind,kamerstuk,title,operative_text,date,submitters,status,status_date,"
+        "status_date_precision,source,url"
     ),
-    "letters": header("id,kind,kamerstuk,vergaderjaar,date,title,signatories,source,url"),
+    "letters": header(
+        "id,kind,kamerstuk,vergaderjaar,date,date_precision,title,signatories,source,url"
+    ),
 }
 PAGE_SIZE = 50  # commitments.views.PAGE_SIZE
 DUTCH_CATALOG = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES" / "django.mo"

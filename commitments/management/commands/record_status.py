@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from commitments import services
-from commitments.models import Commitment, Letter, Motion, Status
+from commitments.models import Commitment, DatePrecision, Letter, Motion, Status
 
 
 class Command(BaseCommand):
@@ -18,6 +18,12 @@ class Command(BaseCommand):
         subject.add_argument("--motion", metavar="KEY")
         parser.add_argument("--status", required=True, choices=Status.values)
         parser.add_argument("--date", required=True, help="ISO date, e.g. 2024-01-22.")
+        parser.add_argument(
+            "--date-precision",
+            choices=DatePrecision.values,
+            default=DatePrecision.EXACT.value,
+            help="exact (default), approximate, or not_after (the date is the latest it can be).",
+        )
         parser.add_argument("--note", default="")
         parser.add_argument("--letter", metavar="KEY", help="Key of the evidence letter.")
         parser.add_argument("--passage", default="", help="Verbatim passage of the letter.")
@@ -42,6 +48,7 @@ class Command(BaseCommand):
             update = services.record_status_update(
                 subject=subject,
                 date=day,
+                date_precision=options["date_precision"],
                 status=options["status"],
                 note=options["note"],
                 evidence_letter=letter,
