@@ -195,7 +195,9 @@ def test_formulas_are_neutralised_the_same_way_by_both_writers(data, dialect):
     for n, formula in enumerate(FORMULAS):
         factories.commitment(key=f"tz-formule-{n}", title=formula, occasion=formula)
     queryset = (
-        Commitment.objects.with_deadline_state().filter(key__startswith="tz-formule").order_by("key")
+        Commitment.objects.with_deadline_state()
+        .filter(key__startswith="tz-formule")
+        .order_by("key")
     )
     copied, written = export_both_ways(queryset, exports.commitment_columns, dialect)
     if copied is not None:

@@ -128,7 +128,8 @@ def test_admin_marks_and_filters_overdue_and_due_soon(admin_client, deadlines):
     assert keys(due="no_news") == {"tz-silent"}
     assert keys(due="30") == {"tz-soon"}
     assert keys(due="365") == {"tz-soon", "tz-later"}
-    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(url).content.decode()
     assert '<td class="field-deadline">overdue</td>' in page
     assert '<td class="field-deadline">no news</td>' in page
 

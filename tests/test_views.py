@@ -66,7 +66,7 @@ def test_commitment_without_a_date_goes_by_its_letter(client, data):
         "tz-stil", "tz-laat", "tz-brief", "tz-informeren",
     ]  # fmt: skip
     assert "tz-brief" not in keys(client.get("/commitments/", {"as_of": "2019-07-31"}))
-    page = client.get("/commitments/", {"year": "2019"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get("/commitments/", {"year": "2019"}, HTTP_COOKIE="django_language=en")
     assert "1 Aug 2019<br><small>date of the letter</small>" in page.content.decode()
 
 
@@ -82,16 +82,16 @@ def test_overdue_and_no_news_as_of_a_past_day(client, data):
 
 
 def test_list_and_detail_mark_overdue_and_no_news(client, data):
-    page = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get("/commitments/", HTTP_COOKIE="django_language=en").content.decode()
     assert '<strong class="overdue">overdue</strong>' in page
     assert '<strong class="no-news">no news since 1 March 2018</strong>' in page
-    dutch = client.get("/commitments/tz-stil/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    dutch = client.get("/commitments/tz-stil/", HTTP_COOKIE="django_language=nl").content.decode()
     assert "geen nieuws sinds 1 maart 2018" in dutch
     assert 'class="overdue"' not in dutch
 
 
 def test_deadline_control_is_a_plain_choice_that_defaults_to_all(client, data):
-    page = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    page = client.get("/commitments/", HTTP_COOKIE="django_language=nl").content.decode()
     assert 'name="deadline"><option value="" selected>alle</option>' in page
     assert 'name="overdue"' not in page
     # An old address with overdue=true selects the same choice.
@@ -109,7 +109,7 @@ def test_dates_show_their_precision_everywhere(client, data):
         c, Status.FULFILLED, date(2024, 12, 31), date_precision="not_after", evidence_letter=letter
     )
     pages = {
-        url: client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode().lower()
+        url: client.get(url, HTTP_COOKIE="django_language=nl").content.decode().lower()
         for url in ("/commitments/tz-ca/", "/letters/brief-ca/", "/letters/", "/commitments/", "/")
     }
     detail = pages["/commitments/tz-ca/"]
@@ -121,7 +121,7 @@ def test_dates_show_their_precision_everywhere(client, data):
     assert "ca. 3 feb 2021" in pages["/letters/"]
     assert "uiterlijk 31 dec 2024" in pages["/commitments/"]  # the status date in the list
     assert "uiterlijk 31 dec 2024" in pages["/"]  # the latest updates
-    english = client.get("/commitments/tz-ca/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get("/commitments/tz-ca/", HTTP_COOKIE="django_language=en").content.decode()
     assert "since by 31 December 2024" in english and ">c. 3 February 2021</time>" in english
 
 
