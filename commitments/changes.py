@@ -67,15 +67,17 @@ def parse_period(data, today=None):
     return start, end
 
 
-def changes(start, end):
-    """StatusUpdates dated from ``start`` to ``end`` inclusive, in timeline order, each
-    annotated with ``previous_status`` (None for a subject's first update). One query."""
-    in_period = StatusUpdate.objects.filter(date__range=(start, end))
-    subjects = Q(commitment__in=in_period.values("commitment")) | Q(
-        motion__in=in_period.values("motion")
+def with_previous_status(updates, *, field, lower, upper, include_lower=True):
+    """The updates in ``updates`` whose ``field`` lies between ``lower`` and ``upper``
+    (``upper`` included; ``lower`` too unless ``include_lower`` is false), in timeline
+    order, each annotated with ``previous_status``: the status of the subject's update
+    before it (None for its first). One query."""
+    subjects = Q(commitment__in=updates.values("commitment")) | Q(
+        motion__in=updates.values("motion")
     )
+    lookup = "gte" if include_lower else "gt"
     return (
-        StatusUpdate.objects.filter(subjects, date__lte=end)
+        StatusUpdate.objects.filter(subjects, **{f"{field}__lte": upper})
         .select_related("commitment", "motion__submitter", "evidence_letter__dossier")
         .annotate(
             previous_status=Window(
@@ -83,12 +85,20 @@ def changes(start, end):
                 partition_by=[F("commitment_id"), F("motion_id")],
                 order_by=[F(name).asc() for name in TIMELINE],
             ),
-            # The row's own date as a window value, so that the test on it below is
+            # The row's own value as a window value, so that the test on it below is
             # applied after Lag has seen the earlier updates.
-            own_date=Window(FirstValue("date"), partition_by=[F("pk")]),
+            own_value=Window(FirstValue(field), partition_by=[F("pk")]),
         )
-        .filter(own_date__gte=start)
+        .filter(**{f"own_value__{lookup}": lower})
         .order_by(*TIMELINE)
+    )
+
+
+def changes(start, end):
+    """StatusUpdates dated from ``start`` to ``end`` inclusive, in timeline order, each
+    annotated with ``previous_status`` (None for a subject's first update). One query."""
+    return with_previous_status(
+        StatusUpdate.objects.filter(date__range=(start, end)), field="date", lower=start, upper=end
     )
 
 
