@@ -40,6 +40,10 @@ def status_label(code):
     return _("new") if code in (None, NEW) else str(STATUS_LABELS.get(code, code))
 
 
+def printable(value):
+    return "".join(c for c in value if c.isprintable())[:40]
+
+
 def parse_period(data, today=None):
     """(start, end) from ``from`` and ``to`` (ISO dates); the last 30 days by default.
     Raises BadRequest with a readable message for a bad date or a reversed period."""
@@ -55,7 +59,7 @@ def parse_period(data, today=None):
         except ValueError:
             raise BadRequest(
                 _("“%(value)s” is not a date; use the form YYYY-MM-DD (%(name)s).")
-                % {"value": raw, "name": name}
+                % {"value": printable(raw), "name": name}
             ) from None
     end = values["to"] or today
     start = values["from"] or end - timedelta(days=DEFAULT_DAYS)
@@ -143,10 +147,9 @@ def changes_page(request):
     try:
         start, end = parse_period(request.GET)
     except BadRequest as error:
-        return render(
-            request, "commitments/changes.html", {"error": str(error), "form": request.GET},
-            status=400,
-        )  # fmt: skip
+        typed = {name: printable(request.GET.get(name, "")) for name in ("from", "to")}
+        context = {"error": str(error), "form": typed}
+        return render(request, "commitments/changes.html", context, status=400)
     updates = list(changes(start, end))
     return render(
         request,
