@@ -257,16 +257,13 @@ def send_digests(*, until=None, dry_run=False, connection=None):
                     section = None
                 if section:
                     sections.append(section)
-            if dry_run:
-                yield Result(email, sections, False)
-                transaction.set_rollback(True)
-                continue
-            if sections:
-                language = subscriptions[0].language
-                message = digest_message(email, sections, language)
+            sent = bool(sections) and not dry_run
+            if sent:
+                message = digest_message(email, sections, subscriptions[-1].language)
                 message.connection = connection
                 message.send()
-            Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).update(
-                sent_until=until
-            )
-            yield Result(email, sections, bool(sections))
+            if not dry_run:
+                Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).update(
+                    sent_until=until
+                )
+        yield Result(email, sections, sent)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -374,3 +375,19 @@ def test_admin_counts_and_hides_addresses(client, researcher):
     superuser = User.objects.create_superuser("admin", password="not-used-in-tests")
     client.force_login(superuser)
     assert ADDRESS in client.get(url).content.decode()
+
+
+def test_email_settings_from_environment():
+    from tracker.settings import email_settings
+
+    url = email_settings({"DJANGO_EMAIL_URL": "smtp://al%40erts:p%3Ass@mail.example.org:587?tls=1"})
+    assert url["EMAIL_HOST"] == "mail.example.org"
+    assert url["EMAIL_PORT"] == 587
+    assert (url["EMAIL_HOST_USER"], url["EMAIL_HOST_PASSWORD"]) == ("al@erts", "p:ss")
+    assert url["EMAIL_USE_TLS"] and not url["EMAIL_USE_SSL"]
+    implicit = email_settings({"DJANGO_EMAIL_URL": "smtps://mail.example.org"})
+    assert implicit["EMAIL_PORT"] == 465 and implicit["EMAIL_USE_SSL"]
+    host = email_settings({"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "2525"})
+    assert (host["EMAIL_HOST"], host["EMAIL_PORT"]) == ("smtp.example.org", 2525)
+    with pytest.raises(ImproperlyConfigured):
+        email_settings({"DJANGO_EMAIL_URL": "http://mail.example.org"})
