@@ -12,3 +12,12 @@ class FollowForm(forms.Form):
             "invalid": _("Enter a valid e-mail address, such as naam@example.org."),
         },
     )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid:
+            # Tie the message to the field for screen readers.
+            self.fields["email"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "email-error"}
+            )
+        return valid

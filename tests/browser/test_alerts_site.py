@@ -120,7 +120,7 @@ def test_changes_page(no_js_page, problems, screenshot):
     expect(tables.first.locator("thead th[scope=col]").first).to_be_visible()
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download CSV").click()
+        page.get_by_role("link", name="CSV downloaden").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["subject_id"], r["to_status"]) for r in rows] == [
