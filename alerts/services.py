@@ -23,6 +23,9 @@ from .targets import InvalidTarget, resolve, scope
 
 # No second confirmation mail for the same address and target within this time.
 RESEND_AFTER = timedelta(minutes=10)
+# At most this many items of each kind per followed item in one message; the rest are
+# behind a link.
+MAX_ITEMS = 50
 # A confirmation link, and an unconfirmed subscription, last this long.
 CONFIRM_WITHIN = timedelta(days=7)
 CONFIRM_SALT = "alerts.confirm"
@@ -148,6 +151,7 @@ class Section:
     changes: list = field(default_factory=list)
     new_commitments: list = field(default_factory=list)
     passed_deadlines: list = field(default_factory=list)
+    more: bool = False  # some items were left out (MAX_ITEMS)
 
     def __bool__(self):
         return bool(self.changes or self.new_commitments or self.passed_deadlines)
@@ -168,13 +172,16 @@ def section_for(subscription, until):
     changes = list(
         with_previous_status(
             recorded, field="created_at", lower=since, upper=until, include_lower=False
-        )
+        )[: MAX_ITEMS + 1]
     )
     added = Commitment.history.filter(
         history_type="+", history_date__gt=since, history_date__lte=until
     ).values("id")
     new_commitments = list(
-        Commitment.objects.for_list().filter(pk__in=commitments.values("pk")).filter(pk__in=added)
+        Commitment.objects.for_list()
+        .filter(pk__in=commitments.values("pk"))
+        .filter(pk__in=added)
+        .order_by("-made_on", "title", "pk")[: MAX_ITEMS + 1]
     )
     since_day, until_day = timezone.localdate(since), timezone.localdate(until)
     passed = list(
@@ -182,9 +189,11 @@ def section_for(subscription, until):
         .filter(pk__in=commitments.values("pk"))
         .filter(due_end__gte=since_day, due_end__lt=until_day)
         .exclude(status__in=CLOSED_STATUSES)
-        .order_by("due_end", "title")
+        .order_by("due_end", "title", "pk")[: MAX_ITEMS + 1]
     )
-    return Section(subscription, target, changes, new_commitments, passed)
+    lists = [changes, new_commitments, passed]
+    more = any(len(items) > MAX_ITEMS for items in lists)
+    return Section(subscription, target, *(items[:MAX_ITEMS] for items in lists), more=more)
 
 
 def digest_message(email, sections, language):
@@ -193,6 +202,7 @@ def digest_message(email, sections, language):
         context = {
             "sections": sections,
             "site_url": settings.SITE_URL,
+            "max_items": MAX_ITEMS,
             "unsubscribe_all_url": absolute(unsubscribe_all_path(email)),
         }
         for section in sections:

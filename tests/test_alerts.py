@@ -391,3 +391,19 @@ def test_email_settings_from_environment():
     assert (host["EMAIL_HOST"], host["EMAIL_PORT"]) == ("smtp.example.org", 2525)
     with pytest.raises(ImproperlyConfigured):
         email_settings({"DJANGO_EMAIL_URL": "http://mail.example.org"})
+
+
+def test_long_digests_are_capped_with_a_link(client):
+    theme = factories.theme()
+    subscribe(client, theme=theme.key)
+    subjects = [
+        factories.commitment(title=f"Toezegging nummer {n}", themes=[theme]) for n in range(4)
+    ]
+    for subject in subjects:
+        record_status_update(subject=subject, status="fulfilled", date=date(2024, 5, 1))
+    with mock.patch.object(services, "MAX_ITEMS", 3):
+        send_alerts()
+    body = mail.outbox[0].body
+    shown = [s.title for s in subjects if f"{s.title}:" in body]
+    assert shown == [s.title for s in subjects[:3]]
+    assert "Meer dan 3" in body
