@@ -9,6 +9,7 @@ the period is tested on a window value (each row's own date), which Django appli
 windowed rows (an outer query), after ``Lag`` has looked back."""
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -33,6 +34,9 @@ NEW = "new"
 STATUS_LABELS = dict(Status.choices)
 TIMELINE = ("date", "created_at", "pk")
 FEED_SIZE = 200
+# The page lists at most this many changes (the first in time order); the summary counts
+# all of them, a transition can be chosen, and the CSV export has every row.
+ROW_LIMIT = 500
 
 
 def status_label(code):
@@ -111,6 +115,7 @@ class Transition:
     from_status: str
     to_status: str
     updates: list = field(default_factory=list)
+    total: int = 0
 
     @property
     def from_label(self):
@@ -124,42 +129,99 @@ class Transition:
     def anchor(self):
         return f"{self.from_status}-{self.to_status}"
 
+    @property
+    def code(self):
+        return f"{self.from_status}:{self.to_status}"
 
-def group_by_transition(updates):
-    """Transitions, the most frequent first; the updates of each in timeline order."""
+
+ORDER = {code: n for n, code in enumerate([NEW, *Status.values])}
+
+
+def sort_transitions(counts):
+    """(transition, count) pairs, the most frequent first."""
+    return sorted(counts.items(), key=lambda item: (-item[1], *(ORDER[c] for c in item[0])))
+
+
+def group_by_transition(updates, counts=None):
+    """Transitions in the order of ``sort_transitions``; the updates of each in timeline
+    order, and its ``total`` from ``counts`` (else the updates given)."""
     groups = {}
     for update in updates:
-        previous = update.previous_status or NEW
-        key = (previous, update.status)
-        groups.setdefault(key, Transition(previous, update.status)).updates.append(update)
-    order = {code: n for n, code in enumerate([NEW, *Status.values])}
-    return sorted(
-        groups.values(),
-        key=lambda t: (-len(t.updates), order[t.from_status], order[t.to_status]),
-    )
+        key = (update.previous_status or NEW, update.status)
+        groups.setdefault(key, Transition(*key)).updates.append(update)
+    counts = counts or Counter({key: len(group.updates) for key, group in groups.items()})
+    result = []
+    for key, total in sort_transitions(counts):
+        if key in groups:
+            groups[key].total = total
+            result.append(groups[key])
+    return result
 
 
 def period_query(start, end):
     return f"from={start.isoformat()}&to={end.isoformat()}"
 
 
+def parse_transition(value):
+    """ "open:fulfilled" (or "new:open") as a pair of codes; None when not given."""
+    if not value:
+        return None
+    previous, _sep, status = value.partition(":")
+    if previous not in (NEW, *Status.values) or status not in Status.values:
+        raise BadRequest(
+            _("“%(value)s” is not a transition such as open:fulfilled.")
+            % {"value": printable(value)}
+        )
+    return previous, status
+
+
+def of_transition(updates, transition):
+    """The updates of ``changes`` that went from one status to another. Both tests are on
+    window values: a plain test on ``status`` would be applied before Lag looks back."""
+    previous, status = transition
+    updates = updates.annotate(own_status=Window(FirstValue("status"), partition_by=[F("pk")]))
+    if previous == NEW:
+        return updates.filter(previous_status__isnull=True, own_status=status)
+    return updates.filter(previous_status=previous, own_status=status)
+
+
 def changes_page(request):
+    """The summary counts every change in the period (one query over the from and to
+    codes); the tables list the first ROW_LIMIT of them, or of the chosen transition (a
+    second query)."""
     try:
         start, end = parse_period(request.GET)
+        transition = parse_transition(request.GET.get("transition", "").strip())
     except BadRequest as error:
         typed = {name: printable(request.GET.get(name, "")) for name in ("from", "to")}
         context = {"error": str(error), "form": typed}
         return render(request, "commitments/changes.html", context, status=400)
-    updates = list(changes(start, end))
+    period = changes(start, end)
+    counts = Counter(
+        (previous or NEW, status)
+        for previous, status in period.values_list("previous_status", "status")
+    )
+    rows = of_transition(period, transition) if transition else period
+    updates = list(rows[:ROW_LIMIT])
+    transitions = group_by_transition(updates, counts)
+    query = period_query(start, end)
     return render(
         request,
         "commitments/changes.html",
         {
             "start": start,
             "end": end,
-            "query": period_query(start, end),
-            "total": len(updates),
-            "transitions": group_by_transition(updates),
+            "query": query,
+            "total": sum(counts.values()),
+            "shown": len(updates),
+            "limited": len(updates) < (counts[transition] if transition else sum(counts.values())),
+            "row_limit": ROW_LIMIT,
+            "transition": transition,
+            "summary": [
+                Transition(previous, status, total=n)
+                for (previous, status), n in sort_transitions(counts)
+            ],
+            "transitions": transitions,
         },
     )
 

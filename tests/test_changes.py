@@ -72,7 +72,7 @@ def test_same_day_updates_are_ordered_by_recording_time(db):
 
 
 def test_page_groups_by_transition(client, history, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the counts, and the rows listed
         response = client.get(
             reverse("commitments:changes"), period(date(2024, 1, 1), date(2024, 12, 31))
         )
@@ -102,7 +102,7 @@ def test_query_count_does_not_grow_with_rows(client, history, django_assert_num_
         subject = factories.commitment()
         factories.status_update(subject, "open", date(2024, 1, 1) + timedelta(days=n))
         factories.status_update(subject, "fulfilled", date(2024, 2, 1) + timedelta(days=n))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(
             reverse("commitments:changes"), period(date(2024, 1, 1), date(2024, 12, 31))
         )
@@ -206,3 +206,38 @@ def test_nav_links_to_changes(client):
     html = client.get(reverse("commitments:home")).content.decode()
     assert f'href="{reverse("commitments:changes")}"' in html
     assert "Wijzigingen" in html
+
+
+def test_a_transition_can_be_chosen(client, history):
+    query = {**period(date(2024, 1, 1), date(2024, 12, 31)), "transition": "new:in_progress"}
+    response = client.get(reverse("commitments:changes"), query)
+    assert [u.subject.key for u in response.context["transitions"][0].updates] == [
+        history["motion"].key
+    ]
+    assert len(response.context["transitions"]) == 1
+    assert response.context["total"] == 3  # the summary still counts the whole period
+    query["transition"] = "open:in_progress"
+    response = client.get(reverse("commitments:changes"), query)
+    assert [(t.from_status, t.to_status) for t in response.context["transitions"]] == [
+        ("open", "in_progress")
+    ]
+
+
+@pytest.mark.parametrize("transition", ["open", "new:new", "open:klaar", "x:y:z"])
+def test_bad_transition_is_a_400(client, transition):
+    response = client.get(reverse("commitments:changes"), {"transition": transition})
+    assert response.status_code == 400
+    assert "open:fulfilled" in response.content.decode()
+
+
+def test_long_periods_list_the_first_rows_and_count_all(client, history, monkeypatch):
+    from commitments import changes as module
+
+    monkeypatch.setattr(module, "ROW_LIMIT", 2)
+    response = client.get(
+        reverse("commitments:changes"), period(date(2024, 1, 1), date(2024, 12, 31))
+    )
+    assert response.context["total"] == 3
+    assert response.context["shown"] == 2 and response.context["limited"]
+    assert sum(t.total for t in response.context["summary"]) == 3
+    assert "De eerste 2 wijzigingen" in response.content.decode()
