@@ -80,8 +80,18 @@ def with_previous_status(updates, *, field, lower, upper, include_lower=True):
     (``upper`` included; ``lower`` too unless ``include_lower`` is false), in timeline
     order, each annotated with ``previous_status``: the status of the subject's update
     before it (None for its first). One query."""
-    subjects = Q(commitment__in=updates.values("commitment")) | Q(
-        motion__in=updates.values("motion")
+    # The updates of the same subjects, as a union of the two sides: an OR of two IN
+    # tests would keep PostgreSQL from using the subject indexes.
+    subjects = Q(
+        pk__in=StatusUpdate.objects.filter(commitment__in=updates.values("commitment"))
+        .order_by()
+        .values("pk")
+        .union(
+            StatusUpdate.objects.filter(motion__in=updates.values("motion"))
+            .order_by()
+            .values("pk"),
+            all=True,
+        )
     )
     lookup = "gte" if include_lower else "gt"
     return (
