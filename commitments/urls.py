@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, exports, feeds, views
+from . import changes, dashboard, exports, feeds, views
 
 app_name = "commitments"
 
@@ -43,4 +43,7 @@ urlpatterns = [
     path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
     path("progress/", dashboard.progress, name="progress"),
     path("feed/", feeds.StatusUpdateFeed(), name="feed"),
+    path("changes/", changes.changes_page, name="changes"),
+    path("changes/export.csv", changes.changes_export, name="changes-export"),
+    path("changes/feed/", changes.ChangesFeed(), name="changes-feed"),
 ]

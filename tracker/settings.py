@@ -7,10 +7,14 @@
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
 - ``DJANGO_STATIC_ROOT``: where collectstatic puts static files (default staticfiles/).
 - ``DJANGO_LOG_LEVEL``: level of Django's log messages on stderr (default INFO).
+- ``DJANGO_EMAIL_URL`` (or ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
+  ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``), ``DEFAULT_FROM_EMAIL``, ``DJANGO_SITE_URL``:
+  e-mail alerts.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "commitments",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -219,3 +224,42 @@ CSRF_TRUSTED_ORIGINS = [
     for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
     if origin.strip()
 ]
+
+
+# E-mail (alerts). DJANGO_EMAIL_URL is smtp://user:password@host:587?tls=1 (or smtps://
+# for implicit TLS); else EMAIL_HOST and friends; else, with DJANGO_DEBUG=1, the console.
+def email_settings(environ):
+    url = environ.get("DJANGO_EMAIL_URL", "").strip()
+    if url:
+        parts = urlsplit(url)
+        options = parse_qs(parts.query)
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ImproperlyConfigured("DJANGO_EMAIL_URL must start with smtp:// or smtps://")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_USE_TLS": options.get("tls", ["0"])[0].lower() in {"1", "true", "yes", "on"},
+        }
+    if environ.get("EMAIL_HOST"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": environ["EMAIL_HOST"],
+            "EMAIL_PORT": int(environ.get("EMAIL_PORT", "25")),
+            "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
+            "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
+            "EMAIL_USE_TLS": env_flag("EMAIL_USE_TLS"),
+        }
+    if DEBUG:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    return {}
+
+
+globals().update(email_settings(os.environ))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+EMAIL_TIMEOUT = 30
+# The address of the site in links in e-mails sent outside a request (send_alerts).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
