@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # Local development defaults; production sets DJANGO_DEBUG=0 and its own secret key.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint check bench bench-sync messages serve sync
+.PHONY: run test install lint check bench bench-sync messages serve sync alerts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,7 @@ messages: $(STAMP)
 sync: $(STAMP)
 	$(PY) manage.py sync_tk
 	$(PY) manage.py fetch_letter_texts
+
+# The daily e-mail digest, for cron: what changed since each subscriber's last digest.
+alerts: $(STAMP)
+	$(PY) manage.py send_alerts

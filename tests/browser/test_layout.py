@@ -124,7 +124,7 @@ def test_the_admin_commitment_list_fits_1280_px(browser, site, django_user_model
             next((c.removeprefix("column-") for c in name.split() if c.startswith("column-")), name)
             for name, _right in headers
         ]
-        expected = ["action-checkbox-column", "short_title", "status", "overdue", "due"]
+        expected = ["action-checkbox-column", "short_title", "status", "deadline", "due"]
         assert columns == [*expected, "made_by_short"]
         assert all(right <= DESKTOP["width"] for _name, right in headers), headers
     finally:
