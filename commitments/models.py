@@ -1002,6 +1002,8 @@ class StatusUpdate(Sourced):
             models.Index(
                 F("date").desc(), F("created_at").desc(), F("id").desc(), name="statusupdate_newest"
             ),
+            # The alerts digest reads what was recorded since its last run.
+            models.Index(fields=["created_at"], name="statusupdate_recorded"),
         ]
 
     def __str__(self):
