@@ -11,9 +11,8 @@ windowed rows (an outer query), after ``Lag`` has looked back."""
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
 from django.db.models import F, Q, Window
 from django.db.models.functions import FirstValue, Lag
@@ -21,12 +20,10 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, get_tag_uri
-from django.utils.html import format_html, format_html_join, linebreaks
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .feeds import StatusUpdateItems
 from .models import Status, StatusUpdate
 
 DEFAULT_DAYS = 30
@@ -292,7 +289,7 @@ def changes_export(request):
     return response
 
 
-class ChangesFeed(Feed):
+class ChangesFeed(StatusUpdateItems):
     """The changes in the period as Atom, newest first (at most FEED_SIZE)."""
 
     def __call__(self, request, *args, **kwargs):
@@ -301,20 +298,12 @@ class ChangesFeed(Feed):
         except BadRequest as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
-    feed_type = Atom1Feed
-    item_guid_is_permalink = False
+    show_passage = True
     title = gettext_lazy("Status changes · Commitment tracker")
 
     def get_object(self, request, *args, **kwargs):
         start, end = parse_period(request.GET)
-        items = list(changes(start, end).reverse()[:FEED_SIZE])
-        for update in items:
-            subject_url = request.build_absolute_uri(update.subject.get_absolute_url())
-            update.feed_guid = get_tag_uri(f"{subject_url}#update-{update.key}", update.created_at)
-            letter = update.evidence_letter
-            update.feed_letter_url = (
-                request.build_absolute_uri(letter.get_absolute_url()) if letter else ""
-            )
+        items = self.prepare(request, changes(start, end).reverse()[:FEED_SIZE])
         return {"items": items, "query": period_query(start, end), "start": start, "end": end}
 
     def subtitle(self, obj):
@@ -329,45 +318,8 @@ class ChangesFeed(Feed):
     def feed_url(self, obj):
         return f"{reverse('commitments:changes-feed')}?{obj['query']}"
 
-    def author_name(self, obj):
-        return _("Commitment tracker")
-
-    def items(self, obj):
-        return obj["items"]
-
     def item_title(self, item):
         return f"{status_label(item.previous_status)} → {item.get_status_display()}: {item.subject}"
-
-    def item_link(self, item):
-        return item.subject.get_absolute_url()
-
-    def item_guid(self, item):
-        return item.feed_guid
-
-    def item_description(self, item):
-        parts = []
-        if item.note:
-            parts.append(mark_safe(linebreaks(item.note, autoescape=True)))  # noqa: S308
-        if item.evidence_letter_id:
-            parts.append(
-                format_html(
-                    '<p>{}: <a href="{}">{}</a></p>',
-                    _("Evidence"),
-                    item.feed_letter_url,
-                    item.evidence_letter,
-                )
-            )
-        if item.source_passage:
-            parts.append(format_html("<blockquote>{}</blockquote>", item.source_passage))
-        if item.evidence_url:
-            parts.append(format_html('<p><a href="{0}">{0}</a></p>', item.evidence_url))
-        return format_html_join("", "{}", ((part,) for part in parts))
-
-    def item_pubdate(self, item):
-        return timezone.make_aware(datetime.combine(item.date, time.min))
-
-    def item_updateddate(self, item):
-        return item.created_at
 
     def item_categories(self, item):
         return [item.previous_status or NEW, item.status]

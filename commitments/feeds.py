@@ -85,25 +85,17 @@ def filtered_updates(data):
     return updates.filter(condition)
 
 
-class StatusUpdateFeed(Feed):
-    """The updates of commitments and motions, with the parameters of both lists."""
+class StatusUpdateItems(Feed):
+    """What every feed of status updates shares: one entry per update, linking to its
+    commitment or motion, with the note and the evidence."""
 
     feed_type = Atom1Feed
     item_guid_is_permalink = False
+    show_passage = False  # quote the evidence passage in each entry
 
-    def updates(self, request, **kwargs):
-        """The StatusUpdates this feed shows, and what else ``title`` and ``link`` need:
-        ``link``, the page the feed belongs to."""
-        return filtered_updates(request.GET), {"link": reverse("commitments:home")}
-
-    def get_object(self, request, *args, **kwargs):
-        """Validate the filters; what ``items`` and ``link`` need, per request."""
-        updates, about = self.updates(request, **kwargs)
-        updates = updates.select_related(
-            "commitment",
-            "motion__submitter",
-            "evidence_letter__dossier",
-        ).latest_first()[:FEED_SIZE]
+    @staticmethod
+    def prepare(request, updates):
+        """The updates as a list, with the absolute addresses their entries need."""
         items = list(updates)
         for update in items:
             subject_url = request.build_absolute_uri(update.subject.get_absolute_url())
@@ -112,31 +104,13 @@ class StatusUpdateFeed(Feed):
             update.feed_letter_url = (
                 request.build_absolute_uri(letter.get_absolute_url()) if letter else ""
             )
-        query = request.GET.urlencode()
-        return {**about, "items": items, "query": query, "path": request.path}
-
-    def title(self, obj):
-        if obj["query"]:
-            return _("Status updates (filtered) · Commitment tracker")
-        return _("Status updates · Commitment tracker")
-
-    def subtitle(self, obj):
-        return _("The latest status updates of commitments and motions, newest first.")
-
-    def link(self, obj):
-        return obj["link"]
-
-    def feed_url(self, obj):
-        return f"{obj['path']}?{obj['query']}" if obj["query"] else obj["path"]
+        return items
 
     def author_name(self, obj):
         return _("Commitment tracker")
 
     def items(self, obj):
         return obj["items"]
-
-    def item_title(self, item):
-        return f"{item.get_status_display()}: {item.subject}"
 
     def item_link(self, item):
         return item.subject.get_absolute_url()
@@ -157,6 +131,8 @@ class StatusUpdateFeed(Feed):
                     item.evidence_letter,
                 )
             )
+        if self.show_passage and item.source_passage:
+            parts.append(format_html("<blockquote>{}</blockquote>", item.source_passage))
         if item.evidence_url:
             parts.append(format_html('<p><a href="{0}">{0}</a></p>', item.evidence_url))
         return format_html_join("", "{}", ((part,) for part in parts))
@@ -166,6 +142,44 @@ class StatusUpdateFeed(Feed):
 
     def item_updateddate(self, item):
         return item.created_at
+
+
+class StatusUpdateFeed(StatusUpdateItems):
+    """The updates of commitments and motions, with the parameters of both lists."""
+
+    def updates(self, request, **kwargs):
+        """The StatusUpdates this feed shows, and what else ``title`` and ``link`` need:
+        ``link``, the page the feed belongs to."""
+        return filtered_updates(request.GET), {"link": reverse("commitments:home")}
+
+    def get_object(self, request, *args, **kwargs):
+        """Validate the filters; what ``items`` and ``link`` need, per request."""
+        updates, about = self.updates(request, **kwargs)
+        updates = updates.select_related(
+            "commitment",
+            "motion__submitter",
+            "evidence_letter__dossier",
+        ).latest_first()[:FEED_SIZE]
+        query = request.GET.urlencode()
+        items = self.prepare(request, updates)
+        return {**about, "items": items, "query": query, "path": request.path}
+
+    def title(self, obj):
+        if obj["query"]:
+            return _("Status updates (filtered) · Commitment tracker")
+        return _("Status updates · Commitment tracker")
+
+    def subtitle(self, obj):
+        return _("The latest status updates of commitments and motions, newest first.")
+
+    def link(self, obj):
+        return obj["link"]
+
+    def feed_url(self, obj):
+        return f"{obj['path']}?{obj['query']}" if obj["query"] else obj["path"]
+
+    def item_title(self, item):
+        return f"{item.get_status_display()}: {item.subject}"
 
     def item_categories(self, item):
         return [item.status]
