@@ -460,19 +460,24 @@ def store_toezeggingen(records, resolver, report, since=None):
                 pending[record.tk_id] = record
                 pending_numbers.add(record.nummer)
         elif record.deleted:
-            if not commitment.withdrawn:
-                commitment.withdrawn = True
-                commitment.register_updated = record.updated
-                commitment.version += 1
-                commitment.save(update_fields=["withdrawn", "register_updated", "version"])
-                report.withdrawn += 1
-            else:
-                report.unchanged += 1
+            withdraw(commitment, record, report)
         elif commitment.tk_id is not None and commitment.register_updated == record.updated:
             report.unchanged += 1
         else:
             update_commitment(commitment, record, resolver, report)
     flush()
+
+
+def withdraw(subject, record, report):
+    """Mark a commitment or motion the register deleted as withdrawn; it is kept."""
+    if subject.withdrawn:
+        report.unchanged += 1
+        return
+    subject.withdrawn = True
+    subject.register_updated = record.updated
+    subject.version += 1
+    subject.save(update_fields=["withdrawn", "register_updated", "version"])
+    report.withdrawn += 1
 
 
 def register_update(record, status, letters, *, first):
@@ -664,14 +669,7 @@ def store_motions(records, resolver, report, since=None):
                 by_kamerstuk[kamerstuk] = motion
             new[record.tk_id] = (motion, record)
         elif record.deleted:
-            if not motion.withdrawn:
-                motion.withdrawn = True
-                motion.register_updated = record.updated
-                motion.version += 1
-                motion.save(update_fields=["withdrawn", "register_updated", "version"])
-                report.withdrawn += 1
-            else:
-                report.unchanged += 1
+            withdraw(motion, record, report)
         elif motion.tk_id is not None and motion.register_updated == record.updated:
             report.unchanged += 1
         else:
