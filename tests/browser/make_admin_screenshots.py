@@ -9,7 +9,7 @@ with a random password that is never shown, serves the site on 127.0.0.1:8765 in
 process, signs in with Debian's Chromium (never a downloaded browser; set CHROMIUM_PATH if
 it is not /usr/bin/chromium) and writes into docs/screenshots/:
 
-- admin-commitment-list.png: the commitments list with the due filter on "no news since the due date"
+- admin-commitment-list.png: the commitments list, due filter on "no news since the due date"
 - admin-commitment-change.png: a commitment's page at its status updates
 - admin-bulk-action.png: the "Record status update" form for two selected commitments
 - admin-history.png: the change history of a commitment
@@ -107,8 +107,8 @@ def take_screenshots(page):
     # The commitment with the most status updates, and one other.
     first, second = Commitment.objects.annotate(n=Count("updates")).order_by("-n", "key")[:2]
 
-    # The list, filtered on "no news since the due date", so the due filter shows in use. The navigation
-    # sidebar is folded away (the admin remembers that) to leave room for the columns.
+    # The list, filtered on "no news since the due date", so the due filter shows in use. The
+    # navigation sidebar is folded away (the admin remembers that) to leave room for the columns.
     page.goto(f"{changelist}?due=no_news")
     page.locator("#toggle-nav-sidebar").click()
     page.locator("#changelist-filter").wait_for()
