@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from commitments.models import Status
+from commitments.models import DatePrecision, Status
 
 from . import factories
 
@@ -68,6 +68,11 @@ def test_commitment_without_a_date_goes_by_its_letter(client, data):
     assert "tz-brief" not in keys(client.get("/commitments/", {"as_of": "2019-07-31"}))
     page = client.get("/commitments/", {"year": "2019"}, HTTP_COOKIE="django_language=en")
     assert "1 Aug 2019<br><small>date of the letter</small>" in page.content.decode()
+    # A letter's estimated date says so where it stands in for the date made.
+    letter.date_precision = DatePrecision.APPROXIMATE
+    letter.save()
+    page = client.get("/commitments/", {"year": "2019"}, HTTP_COOKIE="django_language=en")
+    assert "c. 1 Aug 2019<br><small>date of the letter</small>" in page.content.decode()
 
 
 def test_overdue_and_no_news_as_of_a_past_day(client, data):
