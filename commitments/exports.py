@@ -20,139 +20,29 @@ from itertools import islice
 
 from django.db import connections
 from django.db.models import (
-    Aggregate,
     Case,
-    CharField,
     F,
-    OuterRef,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Left, NullIf, Trim
+from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .filters import CommitmentFilter, LetterFilter, MotionFilter
-from .models import Commitment, Letter, Motion, Role
+from .labels import TEXT, text
+from .models import Commitment, Letter, Motion
 
-TEXT = CharField()  # the type of every text column; Concat needs one type
 CHUNK_SIZE = 2000  # rows fetched from the database at a time, without COPY
 BATCH_SIZE = 500  # rows written to the response at a time, without COPY
 
 
-# SQL building blocks --------------------------------------------------------------------
-
-
-class JoinedText(Aggregate):
-    """The values of a group joined with a separator (sorted on PostgreSQL)."""
-
-    output_field = CharField()
-
-    def __init__(self, expression, separator, **extra):
-        self.separator = separator
-        super().__init__(expression, **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        expression = self.get_source_expressions()[0]
-        sql, params = compiler.compile(expression)
-        return f"GROUP_CONCAT({sql}, %s)", (*params, self.separator)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        expression = self.get_source_expressions()[0]
-        sql, params = compiler.compile(expression)
-        text = f"({sql})::text"
-        return f"STRING_AGG({text}, %s ORDER BY {text})", (*params, self.separator, *params)
-
-
-def text(expression):
-    """Empty text as NULL, so both writers leave the field empty (COPY would quote "")."""
-    return NullIf(expression, Value(""), output_field=TEXT)
-
-
-def joined(queryset, outer_field, label, separator):
-    """A subquery: the ``label``s of the rows of ``queryset`` that belong to the outer row."""
-    return Subquery(
-        queryset.filter(**{outer_field: OuterRef("pk")})
-        .order_by()
-        .values(outer_field)
-        .annotate(text=JoinedText(label, separator))
-        .values("text")
-    )
-
-
-def kamerstuk(prefix=""):
-    """ "30 420, nr. 415"; the dossier alone without a number; NULL without a dossier."""
-    dossier, number = F(f"{prefix}dossier__number"), F(f"{prefix}number")
-    return Case(
-        When(**{f"{prefix}dossier__isnull": True}, then=Value(None)),
-        When(**{f"{prefix}number": ""}, then=dossier),
-        default=Concat(dossier, Value(", nr. "), number),
-        output_field=TEXT,
-    )
-
-
-def letter_label(prefix):
-    """ "30 420, nr. 415: Title", or the title alone (Letter.__str__)."""
-    return Case(
-        When(**{f"{prefix}isnull": True}, then=Value(None)),
-        When(**{f"{prefix}dossier__isnull": True}, then=F(f"{prefix}title")),
-        default=Concat(kamerstuk(prefix), Value(": "), F(f"{prefix}title")),
-        output_field=TEXT,
-    )
-
-
-def full_surname(prefix):
-    """ "de Jonge": the surname with its tussenvoegsel (models.full_surname)."""
-    return Case(
-        When(**{f"{prefix}tussenvoegsel": ""}, then=F(f"{prefix}name")),
-        default=Concat(F(f"{prefix}tussenvoegsel"), Value(" "), F(f"{prefix}name")),
-        output_field=TEXT,
-    )
-
-
-def person_label(prefix, initials=True):
-    """ "First Last", or "Initials Last" (Person.__str__, MemberOfParliament.label)."""
-    given = text(F(f"{prefix}first_name"))
-    if initials:
-        given = Coalesce(given, F(f"{prefix}initials"), output_field=TEXT)
-    given = Coalesce(given, Value(""), output_field=TEXT)
-    return Trim(Concat(given, Value(" "), full_surname(prefix), output_field=TEXT))
-
-
-def office_label(prefix):
-    """ "Minister (VWS), Medische Zorg": an office whose holder is not named."""
-    role = Case(
-        *[
-            When(**{f"{prefix}role": value}, then=Value(str(capfirst(label))))
-            for value, label in Role.choices
-        ],
-        output_field=TEXT,
-    )
-    ministry = Coalesce(
-        text(F(f"{prefix}ministry__abbreviation")), F(f"{prefix}ministry__name"), output_field=TEXT
-    )
-    portfolio = Case(
-        When(**{f"{prefix}portfolio": ""}, then=Value("")),
-        default=Concat(Value(", "), F(f"{prefix}portfolio")),
-        output_field=TEXT,
-    )
-    return Concat(role, Value(" ("), ministry, Value(")"), portfolio, output_field=TEXT)
-
-
-def member_label(prefix=""):
-    """ "Name (Party)", or the name alone (MemberOfParliament.__str__)."""
-    name = person_label(prefix, initials=False)
-    return Case(
-        When(**{f"{prefix}party": ""}, then=name),
-        default=Concat(name, Value(" ("), F(f"{prefix}party"), Value(")")),
-        output_field=TEXT,
-    )
+# SQL building blocks (the labels are the QuerySets' ``with_labels()``, see labels.py) --------
 
 
 def url(base_url):
@@ -176,15 +66,7 @@ def commitment_columns(base_url):
         ("id", F("key")),
         ("title", F("title")),
         ("text", F("text")),
-        (
-            "made_by",
-            Case(
-                When(made_by__isnull=True, then=Value(None)),
-                When(made_by__person__isnull=False, then=person_label("made_by__person__")),
-                default=office_label("made_by__"),
-                output_field=TEXT,
-            ),
-        ),
+        ("made_by", F("made_by_label")),
         ("ministry", F("made_by__ministry__name")),
         ("made_on", F("made_on")),
         ("made_on_or_letter", F("made_on_or_letter")),
@@ -197,73 +79,34 @@ def commitment_columns(base_url):
         ("status_date_precision", status_date_precision()),
         ("latest_update", F("latest_update_on")),
         ("deadline_state", F("deadline_state")),
-        ("motion", Coalesce(kamerstuk("motion__"), F("motion__title"), output_field=TEXT)),
-        ("source", letter_label("source_letter__")),
+        ("motion", F("motion_label")),
+        ("source", F("source_label")),
         ("url", url(base_url)),
     ]
 
 
-MOTION_PARTS = {
-    # Annotated first, so the submitters column can test them for NULL.
-    "csv_first_submitter": Case(
-        When(submitter__isnull=True, then=Value(None)),
-        default=member_label("submitter__"),
-        output_field=TEXT,
-    ),
-    "csv_co_submitters": joined(
-        Motion.co_submitters.through.objects,
-        "motion",
-        member_label("memberofparliament__"),
-        ", ",
-    ),
-}
-
-
 def motion_columns(base_url):
-    names = Case(
-        When(csv_first_submitter__isnull=True, then=F("csv_co_submitters")),
-        When(csv_co_submitters__isnull=True, then=F("csv_first_submitter")),
-        default=Concat(F("csv_first_submitter"), Value(", "), F("csv_co_submitters")),
-        output_field=TEXT,
-    )
-    submitters = Concat(
-        names,
-        Case(When(has_unnamed_co_submitters=True, then=Value(" c.s.")), default=Value("")),
-        output_field=TEXT,
-    )
     return [
         ("id", F("key")),
         ("kind", F("kind")),
-        ("kamerstuk", kamerstuk()),
+        ("kamerstuk", F("kamerstuk_label")),
         ("title", F("title")),
         ("operative_text", text(F("operative_text"))),
         ("date", F("date")),
-        ("submitters", text(submitters)),
+        ("submitters", F("submitters_label")),
         ("status", F("status")),
         ("status_date", F("status_date")),
         ("status_date_precision", status_date_precision()),
-        ("source", letter_label("reported_in__")),
+        ("source", F("source_label")),
         ("url", url(base_url)),
     ]
 
 
 def letter_columns(base_url):
-    office = "office__"
-    signatory = Concat(
-        Case(
-            When(**{f"{office}person__isnull": True}, then=F(f"{office}role")),
-            default=person_label(f"{office}person__"),
-            output_field=TEXT,
-        ),
-        Value(" ("),
-        F(f"{office}ministry__abbreviation"),
-        Value(")"),
-        output_field=TEXT,
-    )
     return [
         ("id", F("key")),
         ("kind", F("kind")),
-        ("kamerstuk", kamerstuk()),
+        ("kamerstuk", F("kamerstuk_label")),
         ("vergaderjaar", text(F("vergaderjaar"))),
         ("date", F("date")),
         (
@@ -275,7 +118,7 @@ def letter_columns(base_url):
             ),
         ),
         ("title", F("title")),
-        ("signatories", joined(Letter.signatories.through.objects, "letter", signatory, "; ")),
+        ("signatories", F("signatories_label")),
         ("source", F("source_document__title")),
         ("url", url(base_url)),
     ]
@@ -442,7 +285,7 @@ def export_commitments(request, dialect=PLAIN):
         request,
         name="commitments",
         filterset_class=CommitmentFilter,
-        queryset=Commitment.objects.with_deadline_state(),
+        queryset=Commitment.objects.with_deadline_state().with_labels(),
         columns=commitment_columns,
         dialect=dialect,
     )
@@ -454,7 +297,7 @@ def export_motions(request, dialect=PLAIN):
         request,
         name="motions",
         filterset_class=MotionFilter,
-        queryset=Motion.objects.annotate(**MOTION_PARTS),
+        queryset=Motion.objects.with_labels(),
         columns=motion_columns,
         dialect=dialect,
     )
@@ -466,7 +309,7 @@ def export_letters(request, dialect=PLAIN):
         request,
         name="letters",
         filterset_class=LetterFilter,
-        queryset=Letter.objects.all(),
+        queryset=Letter.objects.with_labels(),
         columns=letter_columns,
         dialect=dialect,
     )

@@ -15,9 +15,24 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .labels import (  # noqa: F401 (person_label and office_label are used from here)
+    holder_sql,
+    joined,
+    kamerstuk_label,
+    kamerstuk_sql,
+    letter_label,
+    letter_sql,
+    member_label,
+    member_sql,
+    office_label,
+    office_sql,
+    person_label,
+    submitters_label,
+    submitters_sql,
+)
 
 
 def new_key():
@@ -128,40 +143,6 @@ def date_order_constraint(start, end, name):
         | Q(**{f"{start}__lte": F(end)}),
         name=name,
     )
-
-
-def kamerstuk_label(dossier_number, number):
-    """ "30 420, nr. 415"; the dossier alone without a number; "" without a dossier."""
-    if not dossier_number:
-        return ""
-    return f"{dossier_number}, nr. {number}" if number else dossier_number
-
-
-def letter_label(kamerstuk, title):
-    return f"{kamerstuk}: {title}" if kamerstuk else title
-
-
-def full_surname(tussenvoegsel, name):
-    """ "de Jonge": the surname with its prefix (tussenvoegsel), as it is written."""
-    return f"{tussenvoegsel} {name}" if tussenvoegsel else name
-
-
-def person_label(first_name, initials, tussenvoegsel, name):
-    """ "Hugo de Jonge", "F.C.G.M. Timmermans"."""
-    return f"{first_name or initials} {full_surname(tussenvoegsel, name)}".strip()
-
-
-def office_label(role, ministry_abbreviation, ministry_name, portfolio, person=""):
-    """ "Anna Jansen, Minister (VWS), Medische Zorg"; without a person, the post alone."""
-    title = f"{capfirst(Role(role).label)} ({ministry_abbreviation or ministry_name})"
-    if portfolio:
-        title = f"{title}, {portfolio}"
-    return f"{person}, {title}" if person else title
-
-
-def submitters_label(first, co_submitters, unnamed_co_submitters):
-    text = ", ".join(name for name in [first, *co_submitters] if name)
-    return f"{text} c.s." if unnamed_co_submitters else text
 
 
 class KeyedQuerySet(models.QuerySet):
@@ -333,7 +314,7 @@ class Office(Sourced):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["ministry__name", "role", "start"]
+        ordering = ["ministry__name", "role", "start", "id"]
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         constraints = [
@@ -354,6 +335,13 @@ class Office(Sourced):
         if self.person_id:
             return self.person.get_absolute_url()
         return reverse("commitments:office", args=[self.key])
+
+    @property
+    def post(self):
+        """ "Minister (VWS), Medische Zorg": the office without its holder."""
+        return office_label(
+            self.role, self.ministry.abbreviation, self.ministry.name, self.portfolio
+        )
 
 
 class MemberOfParliament(Sourced):
@@ -380,12 +368,12 @@ class MemberOfParliament(Sourced):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name", "tussenvoegsel", "first_name"]
+        ordering = ["name", "tussenvoegsel", "first_name", "id"]
         verbose_name = _("member of parliament")
         verbose_name_plural = _("members of parliament")
 
     def __str__(self):
-        return f"{self.label} ({self.party})" if self.party else self.label
+        return member_label(self.label, self.party)
 
     @property
     def label(self):
@@ -414,6 +402,14 @@ class LetterQuerySet(KeyedQuerySet):
     def for_list(self):
         return self.select_related("dossier", "source_document").prefetch_related(
             "signatories__person", "signatories__ministry"
+        )
+
+    def with_labels(self):
+        """Annotate ``kamerstuk_label`` and ``signatories_label`` (the offices, "; "
+        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them."""
+        return self.annotate(
+            kamerstuk_label=kamerstuk_sql(),
+            signatories_label=joined(Office.objects.all(), "letters_signed", office_sql(""), "; "),
         )
 
 
@@ -563,6 +559,23 @@ class MotionQuerySet(TrackableQuerySet):
             "co_submitters"
         )
 
+    def with_labels(self):
+        """Annotate ``kamerstuk_label``, ``submitters_label`` and ``source_label`` (the
+        letter it is reported in), as ``Motion.kamerstuk``, ``Motion.submitters`` and
+        ``str(letter)`` write them."""
+        members = MemberOfParliament.objects.all()
+        return self.alias(
+            first_submitter_label=Case(
+                When(submitter__isnull=True, then=Value(None)),
+                default=member_sql("submitter__"),
+            ),
+            co_submitters_label=joined(members, "co_submitted_motions", member_sql(""), ", "),
+        ).annotate(
+            kamerstuk_label=kamerstuk_sql(),
+            submitters_label=submitters_sql("first_submitter_label", "co_submitters_label"),
+            source_label=letter_sql("reported_in__"),
+        )
+
 
 class Motion(Trackable):
     kind = models.CharField(
@@ -706,6 +719,17 @@ class CommitmentQuerySet(TrackableQuerySet):
         return self.select_related(
             "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
         ).with_deadline_state(today)
+
+    def with_labels(self):
+        """Annotate ``made_by_label`` (``labels.holder_label``), ``motion_label`` (the
+        motion's kamerstuk, else its title) and ``source_label`` (``str(source_letter)``)."""
+        return self.annotate(
+            made_by_label=holder_sql("made_by__"),
+            motion_label=Coalesce(
+                kamerstuk_sql("motion__"), F("motion__title"), output_field=models.CharField()
+            ),
+            source_label=letter_sql("source_letter__"),
+        )
 
     def with_deadline_state(self, today=None):
         """Annotate ``deadline_state``: "overdue", "no_news" or None (``DeadlineState``)."""

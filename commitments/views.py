@@ -87,22 +87,27 @@ class CommitmentList(ListPage):
     feed_url_name = "commitments:commitments-feed"
 
     def get_queryset(self):
-        return Commitment.objects.for_list()  # per request: overdue depends on the day
+        # Per request: overdue depends on the day, the labels on the language.
+        return Commitment.objects.for_list().with_labels()
 
 
 class MotionList(ListPage):
     filterset_class = MotionFilter
-    queryset = Motion.objects.for_list()
     template_name = "commitments/motion_list.html"
     export_url_name = "commitments:motions-export"
     feed_url_name = "commitments:motions-feed"
 
+    def get_queryset(self):
+        return Motion.objects.for_list().with_labels()
+
 
 class LetterList(ListPage):
     filterset_class = LetterFilter
-    queryset = Letter.objects.for_list()
     template_name = "commitments/letter_list.html"
     export_url_name = "commitments:letters-export"
+
+    def get_queryset(self):
+        return Letter.objects.for_list().with_labels()  # per request: the roles' language
 
 
 class PersonList(ListPage):

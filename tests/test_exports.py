@@ -152,10 +152,10 @@ def test_export_query_count_does_not_grow_with_rows(
     [
         (
             exports.commitment_columns,
-            lambda: Commitment.objects.with_deadline_state(),
+            lambda: Commitment.objects.with_deadline_state().with_labels(),
         ),
-        (exports.motion_columns, lambda: Motion.objects.annotate(**exports.MOTION_PARTS)),
-        (exports.letter_columns, lambda: Letter.objects.all()),
+        (exports.motion_columns, lambda: Motion.objects.with_labels()),
+        (exports.letter_columns, lambda: Letter.objects.with_labels()),
     ],
 )
 def test_copy_and_python_writers_give_the_same_csv(data, model_columns, queryset):
@@ -217,9 +217,9 @@ def test_formula_in_a_download_starts_with_a_quote(client, data):
 @pytest.mark.parametrize(
     ("model_columns", "queryset"),
     [
-        (exports.commitment_columns, lambda: Commitment.objects.with_deadline_state()),
-        (exports.motion_columns, lambda: Motion.objects.annotate(**exports.MOTION_PARTS)),
-        (exports.letter_columns, lambda: Letter.objects.all()),
+        (exports.commitment_columns, lambda: Commitment.objects.with_deadline_state().with_labels()),
+        (exports.motion_columns, lambda: Motion.objects.with_labels()),
+        (exports.letter_columns, lambda: Letter.objects.with_labels()),
     ],
 )
 def test_excel_variant_is_the_same_bytes_from_both_writers(data, model_columns, queryset):
