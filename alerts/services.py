@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments.changes import status_label, with_previous_status
-from commitments.models import CLOSED_STATUSES, Commitment, StatusUpdate
+from commitments.models import Commitment, StatusUpdate
 
 from .models import Subscription
 from .targets import InvalidTarget, resolve, scope
@@ -188,7 +188,7 @@ def section_for(subscription, until):
         Commitment.objects.for_list()
         .filter(pk__in=commitments.values("pk"))
         .filter(due_end__gte=since_day, due_end__lt=until_day)
-        .exclude(status__in=CLOSED_STATUSES)
+        .open()
         .order_by("due_end", "title", "pk")[: MAX_ITEMS + 1]
     )
     lists = [changes, new_commitments, passed]

@@ -42,7 +42,6 @@ from commitments.models import (
     Status,
     StatusUpdate,
     Theme,
-    current_status_fields,
 )
 
 FIRST_DAY = date(2010, 1, 1)
@@ -965,19 +964,16 @@ def reset_sequences(connection):
 
 def denormalise(connection, progress):
     """Bring each commitment's and motion's current status in step with its updates, with
-    the expressions ``services.refresh_current_status`` uses (``current_status_fields``):
+    the set-based ``refresh_current_status()`` of their QuerySets (``current_status_fields``):
     the status of the latest update (open without one), the day that status began and its
     precision, and the date of the latest update. Returns the number of rows whose status
     or status date the generator's plan had wrong."""
     changed = 0
-    updates = StatusUpdate.objects.using(connection.alias)
     for model in (Commitment, Motion):
-        name = model._meta.model_name
-        fields = current_status_fields(updates, name)
         rows = model.objects.using(connection.alias)
         planned = dict(rows.values_list("pk", "status"))
         planned_dates = dict(rows.values_list("pk", "status_date"))
-        rows.update(**fields)
+        rows.refresh_current_status()
         for pk, status, status_date in rows.values_list("pk", "status", "status_date"):
             changed += (planned[pk], planned_dates[pk]) != (status, status_date)
     progress(f"  denormalised status set from the latest updates ({changed} rows differed)")

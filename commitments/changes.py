@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .feeds import StatusUpdateItems
-from .models import Status, StatusUpdate
+from .models import UPDATE_ORDER, Status, StatusUpdate
 
 DEFAULT_DAYS = 30
 NEW = "new"
 STATUS_LABELS = dict(Status.choices)
-TIMELINE = ("date", "created_at", "pk")
 FEED_SIZE = 200
 # The page lists at most this many changes (the first in time order); the summary counts
 # all of them, a transition can be chosen, and the CSV export has every row.
@@ -98,14 +97,14 @@ def with_previous_status(updates, *, field, lower, upper, include_lower=True):
             previous_status=Window(
                 Lag("status"),
                 partition_by=[F("commitment_id"), F("motion_id")],
-                order_by=[F(name).asc() for name in TIMELINE],
+                order_by=[F(name).asc() for name in UPDATE_ORDER],
             ),
             # The row's own value as a window value, so that the test on it below is
             # applied after Lag has seen the earlier updates.
             own_value=Window(FirstValue(field), partition_by=[F("pk")]),
         )
         .filter(**{f"own_value__{lookup}": lower})
-        .order_by(*TIMELINE)
+        .order_by(*UPDATE_ORDER)
     )
 
 

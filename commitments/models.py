@@ -202,23 +202,31 @@ class Sourced(KeyedModel):
         abstract = True
 
 
-class Ministry(Sourced):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+class Named(Sourced):
+    """A record known by its unique name: a ministry, a cabinet, a theme."""
 
-    history = HistoricalRecords()
+    name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
-        verbose_name = _("ministry")
-        verbose_name_plural = _("ministries")
 
     def __str__(self):
         return self.name
 
 
-class Cabinet(Sourced):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+class Ministry(Named):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Named.Meta):
+        verbose_name = _("ministry")
+        verbose_name_plural = _("ministries")
+
+
+class Cabinet(Named):
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
 
@@ -230,22 +238,13 @@ class Cabinet(Sourced):
         verbose_name_plural = _("cabinets")
         constraints = [date_order_constraint("start", "end", "cabinet_start_before_end")]
 
-    def __str__(self):
-        return self.name
 
-
-class Theme(Sourced):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-
+class Theme(Named):
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Named.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-
-    def __str__(self):
-        return self.name
 
 
 class Person(Sourced):
@@ -413,7 +412,21 @@ class LetterQuerySet(KeyedQuerySet):
         )
 
 
-class Letter(Sourced):
+class Kamerstuk:
+    """A letter or motion numbered in a dossier: "30 420, nr. 415"."""
+
+    @staticmethod
+    def unique_constraint(name):
+        return models.UniqueConstraint(
+            fields=["dossier", "number"], condition=~Q(number=""), name=f"{name}_unique_kamerstuk"
+        )
+
+    @property
+    def kamerstuk(self):
+        return kamerstuk_label(self.dossier.number if self.dossier_id else "", self.number)
+
+
+class Letter(Kamerstuk, Sourced):
     """A letter to parliament or another document that reports on commitments."""
 
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
@@ -484,11 +497,7 @@ class Letter(Sourced):
         constraints = [
             choices_constraint("kind", LetterKind, "letter_kind_valid"),
             choices_constraint("date_precision", DatePrecision, "letter_date_precision_valid"),
-            models.UniqueConstraint(
-                fields=["dossier", "number"],
-                condition=~Q(number=""),
-                name="letter_unique_kamerstuk",
-            ),
+            Kamerstuk.unique_constraint("letter"),
             models.CheckConstraint(
                 condition=Q(vergaderjaar="") | Q(vergaderjaar__regex=r"^[0-9]{4}-[0-9]{4}$"),
                 name="letter_vergaderjaar_format",
@@ -501,10 +510,6 @@ class Letter(Sourced):
 
     def get_absolute_url(self):
         return reverse("commitments:letter", args=[self.key])
-
-    @property
-    def kamerstuk(self):
-        return kamerstuk_label(self.dossier.number if self.dossier_id else "", self.number)
 
 
 class Trackable(Sourced):
@@ -533,6 +538,10 @@ class Trackable(Sourced):
     latest_update_on = models.DateField(_("latest update"), null=True, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    register_updated = models.DateTimeField(_("changed in the register"), null=True, blank=True)
+    withdrawn = models.BooleanField(
+        _("withdrawn"), default=False, help_text=_("Deleted from the register.")
+    )
 
     class Meta:
         abstract = True
@@ -542,15 +551,44 @@ class Trackable(Sourced):
         return self.status in CLOSED_STATUSES
 
 
+def current_status_constraints(name):
+    """The vocabularies of a trackable's current status, named after its model."""
+    return [
+        choices_constraint("status", Status, f"{name}_status_valid"),
+        choices_constraint(
+            "status_date_precision", DatePrecision, f"{name}_status_date_precision_valid"
+        ),
+    ]
+
+
 class TrackableQuerySet(KeyedQuerySet):
     def status_as_of(self, day):
-        """Annotate ``status_as_of`` and ``latest_update_as_of``: the status and the date
-        of the latest update on or before ``day`` (None before the first update)."""
+        """Annotate ``status_as_of`` and ``latest_update_as_of``: the status on ``day``
+        (that of the latest update on or before it, open before the first update) and the
+        date of that update (None before the first update)."""
         latest = StatusUpdate.objects.of_outer(self.model).on(day).latest_first()
         return self.annotate(
-            status_as_of=Subquery(latest.values("status")[:1]),
+            status_as_of=status_of_latest(latest),
             latest_update_as_of=Subquery(latest.values("date")[:1]),
         )
+
+    def with_fresh_status(self):
+        """Annotate ``fresh_<field>`` for each of ``CURRENT_STATUS_FIELDS``: the current
+        status as the status updates give it (``current_status_fields``)."""
+        fresh = current_status_fields(
+            StatusUpdate.objects.using(self.db), self.model._meta.model_name
+        )
+        return self.annotate(**{f"fresh_{field}": fresh[field] for field in CURRENT_STATUS_FIELDS})
+
+    def refresh_current_status(self):
+        """Bring the current status of every row in step with its status updates in one
+        UPDATE (``current_status_fields``), for bulk loads: no locking, no history rows
+        (``services.refresh_current_status`` does both for one record). Returns the number
+        of rows."""
+        fresh = current_status_fields(
+            StatusUpdate.objects.using(self.db), self.model._meta.model_name
+        )
+        return self.update(**fresh)
 
 
 class MotionQuerySet(TrackableQuerySet):
@@ -577,7 +615,7 @@ class MotionQuerySet(TrackableQuerySet):
         )
 
 
-class Motion(Trackable):
+class Motion(Kamerstuk, Trackable):
     kind = models.CharField(
         _("kind"), max_length=20, choices=MotionKind.choices, default=MotionKind.MOTIE
     )
@@ -630,11 +668,7 @@ class Motion(Trackable):
     cabinet_appraisal = models.CharField(_("cabinet's appraisal"), max_length=100, blank=True)
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
-    register_updated = models.DateTimeField(_("changed in the register"), null=True, blank=True)
     needs_review = models.BooleanField(_("needs review"), default=False)
-    withdrawn = models.BooleanField(
-        _("withdrawn"), default=False, help_text=_("Deleted from the register.")
-    )
 
     objects = MotionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -645,15 +679,8 @@ class Motion(Trackable):
         verbose_name_plural = _("motions")
         constraints = [
             choices_constraint("kind", MotionKind, "motion_kind_valid"),
-            choices_constraint("status", Status, "motion_status_valid"),
-            choices_constraint(
-                "status_date_precision", DatePrecision, "motion_status_date_precision_valid"
-            ),
-            models.UniqueConstraint(
-                fields=["dossier", "number"],
-                condition=~Q(number=""),
-                name="motion_unique_kamerstuk",
-            ),
+            *current_status_constraints("motion"),
+            Kamerstuk.unique_constraint("motion"),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=MotionOutcome.values),
                 name="motion_outcome_valid",
@@ -673,10 +700,6 @@ class Motion(Trackable):
     @property
     def register_url(self):
         return MOTION_URL.format(self.zaak_number) if self.zaak_number else ""
-
-    @property
-    def kamerstuk(self):
-        return kamerstuk_label(self.dossier.number if self.dossier_id else "", self.number)
 
     @property
     def submitters(self):
@@ -819,7 +842,6 @@ class Commitment(Trackable):
         blank=True,
         help_text=_("The status as the register writes it, unmapped."),
     )
-    register_updated = models.DateTimeField(_("changed in the register"), null=True, blank=True)
     fulfilment_letters = models.ManyToManyField(
         Letter,
         verbose_name=_("fulfilled by letters"),
@@ -837,9 +859,6 @@ class Commitment(Trackable):
         default=False,
         help_text=_("The register's status, person or letter could not be read with certainty."),
     )
-    withdrawn = models.BooleanField(
-        _("withdrawn"), default=False, help_text=_("Deleted from the register.")
-    )
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -849,10 +868,7 @@ class Commitment(Trackable):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
-            choices_constraint("status", Status, "commitment_status_valid"),
-            choices_constraint(
-                "status_date_precision", DatePrecision, "commitment_status_date_precision_valid"
-            ),
+            *current_status_constraints("commitment"),
             date_order_constraint("due_start", "due_end", "commitment_due_start_before_end"),
         ]
         indexes = [
@@ -887,6 +903,9 @@ class Commitment(Trackable):
 
 # The order of status updates, earliest first; the latest update is the last in it.
 UPDATE_ORDER = ("date", "created_at", "pk")
+LATEST_FIRST = tuple(f"-{field}" for field in UPDATE_ORDER)
+# The fields of a commitment or motion kept in step with its status updates.
+CURRENT_STATUS_FIELDS = ("status", "status_date", "status_date_precision", "latest_update_on")
 
 
 class StatusUpdateQuerySet(KeyedQuerySet):
@@ -894,7 +913,7 @@ class StatusUpdateQuerySet(KeyedQuerySet):
         return self.order_by(*UPDATE_ORDER)
 
     def latest_first(self):
-        return self.order_by(*(f"-{field}" for field in UPDATE_ORDER))
+        return self.order_by(*LATEST_FIRST)
 
     def on(self, day):
         """The updates known on ``day``: the latest of them gives the status on that day."""
@@ -920,6 +939,12 @@ def later_with_other_status(updates, subject_field):
     )
 
 
+def status_of_latest(latest):
+    """The status of the first of ``latest`` (updates, latest first), or open when there
+    is none: a commitment or motion is open until its first status update."""
+    return Coalesce(Subquery(latest.values("status")[:1]), Value(Status.OPEN.value))
+
+
 def current_status_fields(updates, subject_field):
     """SQL expressions, for a commitment or motion row, of the fields kept in step with
     its status updates (``updates``, a StatusUpdate queryset; ``subject_field``,
@@ -928,11 +953,11 @@ def current_status_fields(updates, subject_field):
     of the latest update. Used by ``services.refresh_current_status``, the data
     migration and the benchmark's bulk load, so the rule is written once."""
     mine = updates.filter(**{subject_field: OuterRef("pk")})
-    latest = mine.order_by(*(f"-{field}" for field in UPDATE_ORDER))
+    latest = mine.order_by(*LATEST_FIRST)
     run = mine.filter(~Exists(later_with_other_status(updates, subject_field)))
     since = run.order_by(*UPDATE_ORDER)
     return {
-        "status": Coalesce(Subquery(latest.values("status")[:1]), Value(Status.OPEN.value)),
+        "status": status_of_latest(latest),
         "status_date": Subquery(since.values("date")[:1]),
         "status_date_precision": Coalesce(
             Subquery(since.values("date_precision")[:1]), Value(DatePrecision.EXACT.value)

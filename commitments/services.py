@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .due import parse_due
 from .models import (
+    CURRENT_STATUS_FIELDS,
     Commitment,
     DatePrecision,
     Letter,
@@ -17,7 +18,6 @@ from .models import (
     SourceDocument,
     Status,
     StatusUpdate,
-    current_status_fields,
 )
 from .text import normalise
 
@@ -200,9 +200,6 @@ def correct_seeded_status_update(update, *, change_reason, **values):
     return update
 
 
-CURRENT_STATUS_FIELDS = ("status", "status_date", "status_date_precision", "latest_update_on")
-
-
 def refresh_current_status(subject, researcher=None, *, change_reason=None):
     """Bring the subject's current status in step with its updates: the status of the
     latest update, the date (and its precision) on which that status began, and the date
@@ -212,10 +209,9 @@ def refresh_current_status(subject, researcher=None, *, change_reason=None):
     model = type(subject)
     locked = model.objects.select_for_update().get(pk=subject.pk)
     # A statement after the lock, so it sees the updates of whoever held the lock before.
-    fresh = current_status_fields(StatusUpdate.objects.all(), model._meta.model_name)
     values = (
         model.objects.filter(pk=subject.pk)
-        .annotate(**{f"fresh_{field}": fresh[field] for field in CURRENT_STATUS_FIELDS})
+        .with_fresh_status()
         .values(*(f"fresh_{field}" for field in CURRENT_STATUS_FIELDS))
         .get()
     )
@@ -253,19 +249,15 @@ def create_with_first_updates(model, subjects, updates):
     """Create new commitments or motions in bulk, each with at most one status update (an
     unsaved ``StatusUpdate`` or None), as the register sync does for a page of new records.
 
-    The same rule as ``record_status_update``: a subject's current status is that of its
-    latest update, here its only one. History rows are written for every record."""
-    for subject, update in zip(subjects, updates, strict=True):
-        if update is not None:
-            subject.status, subject.status_date = update.status, update.date
-            subject.status_date_precision = update.date_precision
-            subject.latest_update_on = update.date
+    The current status is then set from the updates with the rule of
+    ``record_status_update``, in one UPDATE (``refresh_current_status()``). History rows
+    are written for every record."""
+    for subject in subjects:
         if isinstance(subject, Commitment):
             subject.made_on_or_letter = subject.made_on or (
                 subject.source_letter.date if subject.source_letter_id else None
             )
     model.objects.bulk_create(subjects)
-    model.history.bulk_history_create(subjects)
     rows = []
     for subject, update in zip(subjects, updates, strict=True):
         if update is not None:
@@ -277,4 +269,12 @@ def create_with_first_updates(model, subjects, updates):
             rows.append(update)
     StatusUpdate.objects.bulk_create(rows)
     StatusUpdate.history.bulk_history_create(rows)
+    if rows:
+        updated = model.objects.filter(pk__in=[subject.pk for subject in subjects])
+        updated.refresh_current_status()
+        fresh = updated.only(*CURRENT_STATUS_FIELDS).in_bulk()
+        for subject in subjects:
+            for field in CURRENT_STATUS_FIELDS:
+                setattr(subject, field, getattr(fresh[subject.pk], field))
+    model.history.bulk_history_create(subjects)
     return subjects

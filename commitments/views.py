@@ -72,6 +72,10 @@ class ListPage(FilterView):
             response.status_code = 400
         return response
 
+    def get_queryset(self):
+        # Per request: overdue depends on the day, the labels on the language.
+        return self.model.objects.for_list().with_labels()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_url_name"] = self.export_url_name
@@ -81,33 +85,26 @@ class ListPage(FilterView):
 
 
 class CommitmentList(ListPage):
+    model = Commitment
     filterset_class = CommitmentFilter
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
 
-    def get_queryset(self):
-        # Per request: overdue depends on the day, the labels on the language.
-        return Commitment.objects.for_list().with_labels()
-
 
 class MotionList(ListPage):
+    model = Motion
     filterset_class = MotionFilter
     template_name = "commitments/motion_list.html"
     export_url_name = "commitments:motions-export"
     feed_url_name = "commitments:motions-feed"
 
-    def get_queryset(self):
-        return Motion.objects.for_list().with_labels()
-
 
 class LetterList(ListPage):
+    model = Letter
     filterset_class = LetterFilter
     template_name = "commitments/letter_list.html"
     export_url_name = "commitments:letters-export"
-
-    def get_queryset(self):
-        return Letter.objects.for_list().with_labels()  # per request: the roles' language
 
 
 class PersonList(ListPage):

@@ -217,7 +217,10 @@ def test_formula_in_a_download_starts_with_a_quote(client, data):
 @pytest.mark.parametrize(
     ("model_columns", "queryset"),
     [
-        (exports.commitment_columns, lambda: Commitment.objects.with_deadline_state().with_labels()),
+        (
+            exports.commitment_columns,
+            lambda: Commitment.objects.with_deadline_state().with_labels(),
+        ),
         (exports.motion_columns, lambda: Motion.objects.with_labels()),
         (exports.letter_columns, lambda: Letter.objects.with_labels()),
     ],
