@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -279,37 +279,40 @@ def export(request, *, name, filterset_class, queryset, columns, dialect=PLAIN):
     return response
 
 
+# Each list's export: its FilterSet, its rows (built per request: the deadline state
+# depends on the day, the labels on the language) and its columns.
+LISTS = {
+    "commitments": (
+        CommitmentFilter,
+        lambda: Commitment.objects.with_deadline_state().with_labels(),
+        commitment_columns,
+    ),
+    "motions": (MotionFilter, lambda: Motion.objects.with_labels(), motion_columns),
+    "letters": (LetterFilter, lambda: Letter.objects.with_labels(), letter_columns),
+}
+
+
 @require_GET
-def export_commitments(request, dialect=PLAIN):
+def export_list(request, *, name, dialect=PLAIN):
+    filterset_class, queryset, columns = LISTS[name]
     return export(
         request,
-        name="commitments",
-        filterset_class=CommitmentFilter,
-        queryset=Commitment.objects.with_deadline_state().with_labels(),
-        columns=commitment_columns,
+        name=name,
+        filterset_class=filterset_class,
+        queryset=queryset(),
+        columns=columns,
         dialect=dialect,
     )
 
 
-@require_GET
-def export_motions(request, dialect=PLAIN):
-    return export(
-        request,
-        name="motions",
-        filterset_class=MotionFilter,
-        queryset=Motion.objects.with_labels(),
-        columns=motion_columns,
-        dialect=dialect,
-    )
-
-
-@require_GET
-def export_letters(request, dialect=PLAIN):
-    return export(
-        request,
-        name="letters",
-        filterset_class=LetterFilter,
-        queryset=Letter.objects.with_labels(),
-        columns=letter_columns,
-        dialect=dialect,
-    )
+def urls(name):
+    """The URLs of a list's exports: ``<name>/export.csv`` and the Excel variant."""
+    return [
+        path(f"{name}/export.csv", export_list, {"name": name}, name=f"{name}-export"),
+        path(
+            f"{name}/export-excel.csv",
+            export_list,
+            {"name": name, "dialect": EXCEL},
+            name=f"{name}-export-excel",
+        ),
+    ]

@@ -25,6 +25,7 @@ from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .filters import CommitmentFilter, MotionFilter
 from .models import Commitment, Motion, StatusUpdate
@@ -191,6 +192,10 @@ class ListFeed(StatusUpdateFeed):
     filterset_class = None
     field = None  # the StatusUpdate field that points at the list's rows
     list_url_name = None
+    titles = None  # (of the whole list, of a filtered list)
+
+    def title(self, obj):
+        return str(self.titles[1 if obj["query"] else 0])
 
     def updates(self, request, **kwargs):
         data, (filterset,) = valid_filtersets(request.GET, self.filterset_class)
@@ -205,22 +210,20 @@ class CommitmentListFeed(ListFeed):
     filterset_class = CommitmentFilter
     field = "commitment"
     list_url_name = "commitments:commitments"
-
-    def title(self, obj):
-        if obj["query"]:
-            return _("Status updates of commitments (filtered) · Commitment tracker")
-        return _("Status updates of commitments · Commitment tracker")
+    titles = (
+        gettext_lazy("Status updates of commitments · Commitment tracker"),
+        gettext_lazy("Status updates of commitments (filtered) · Commitment tracker"),
+    )
 
 
 class MotionListFeed(ListFeed):
     filterset_class = MotionFilter
     field = "motion"
     list_url_name = "commitments:motions"
-
-    def title(self, obj):
-        if obj["query"]:
-            return _("Status updates of motions (filtered) · Commitment tracker")
-        return _("Status updates of motions · Commitment tracker")
+    titles = (
+        gettext_lazy("Status updates of motions · Commitment tracker"),
+        gettext_lazy("Status updates of motions (filtered) · Commitment tracker"),
+    )
 
 
 class SubjectFeed(StatusUpdateFeed):
