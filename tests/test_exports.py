@@ -196,6 +196,7 @@ def test_formulas_are_neutralised_the_same_way_by_both_writers(data, dialect):
         factories.commitment(key=f"tz-formule-{n}", title=formula, occasion=formula)
     queryset = (
         Commitment.objects.with_deadline_state()
+        .with_labels()
         .filter(key__startswith="tz-formule")
         .order_by("key")
     )
