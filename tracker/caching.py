@@ -1,0 +1,109 @@
+"""Public pages are cacheable: a browser or a shared cache (the TLS proxy, a CDN) may keep
+a page an anonymous visitor fetched for ``PUBLIC_MAX_AGE`` seconds, and after that ask
+again with ``If-None-Match``; the answer is ``304 Not Modified`` without rendering
+anything while the data, the day and the deployed code are the same.
+
+A page is public when it is one of the ``commitments`` pages (lists, details, the
+dashboard, the feeds and the CSV exports), fetched with GET or HEAD by a visitor without
+a session cookie, and answered 200 without setting a cookie and without ``Vary: Cookie``.
+Everything else (the admin, any request of a signed-in researcher, the alerts pages with
+their forms, errors) is ``private, no-cache``, unless the view said otherwise.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    has_vary_header,
+    patch_cache_control,
+)
+from django.utils.http import quote_etag
+
+PUBLIC_MAX_AGE = 60  # seconds
+PUBLIC_NAMESPACE = "commitments"
+PROJECT_DIRS = ("templates", "locale", "tracker", "commitments", "alerts")
+
+
+def data_version():
+    """Changes whenever data a public page shows changes: every write to a tracked model
+    adds a row to its history table, and rows loaded in bulk raise the largest ids. The
+    same parts as the dashboard's ``data_stamp``, in one query of index lookups."""
+    tables = []
+    for model in apps.get_app_config("commitments").get_models():
+        tables.append((model._meta.db_table, model._meta.pk.column))
+    quote = connection.ops.quote_name
+    parts = ", ".join(f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")  # noqa: S608 - table names from the models
+        row = cursor.fetchone()
+    return ".".join(str(part or 0) for part in row)
+
+
+@cache
+def code_version():
+    """The newest modification time of the code, templates and translations that make the
+    pages, read once per process: a deployment changes every page's ETag."""
+    roots = [Path(settings.BASE_DIR) / name for name in PROJECT_DIRS]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = manifest.stat().st_mtime if manifest.exists() else 0.0
+    for root in roots:
+        for pattern in ("*.py", "*.html", "*.txt", "*.svg", "*.mo"):
+            for path in root.rglob(pattern):
+                newest = max(newest, path.stat().st_mtime)
+    return str(newest)
+
+
+def page_etag():
+    """One ETag for every public page (each URL is its own cache entry): the data, today's
+    date (deadlines turn overdue at midnight) and the code. Weak, as it names the content,
+    not its bytes."""
+    parts = f"{data_version()}|{timezone.localdate().isoformat()}|{code_version()}"
+    return "W/" + quote_etag(hashlib.sha256(parts.encode()).hexdigest()[:32])
+
+
+def is_public_request(request):
+    match = request.resolver_match
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and match is not None
+        and match.namespace == PUBLIC_NAMESPACE
+    )
+
+
+class PublicPageCacheMiddleware:
+    """``Cache-Control: public, max-age=60`` and an ETag on public pages, and 304 on a
+    conditional GET with that ETag before the view runs. It sits before the session and
+    CSRF middleware, so it sees the cookies and ``Vary`` they add."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_public_request(request):
+            return None
+        request.public_etag = page_etag()
+        return get_conditional_response(request, etag=request.public_etag)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        etag = getattr(request, "public_etag", None)
+        if (
+            etag
+            and response.status_code in (200, 304)
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+            and not response.has_header("Cache-Control")
+        ):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+            response.headers.setdefault("ETag", etag)
+        elif not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)  # private, no-cache, no-store
+        return response
