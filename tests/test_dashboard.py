@@ -9,8 +9,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from commitments import dashboard, services
@@ -31,8 +29,7 @@ def _hosts(settings):
 
 
 def get_progress(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("commitments:progress"))
+    response = client.get("/en/progress/")
     assert response.status_code == 200
     return response
 
@@ -238,7 +235,7 @@ def test_links_open_the_filtered_list_that_contains_the_item(client):
     response = get_progress(client)
     hrefs = links(response.content.decode())
 
-    list_url = reverse("commitments:commitments")
+    list_url = "/en/commitments/"
     # The chart by year made links to exactly the rows it counts.
     segment = f"{list_url}?year=2020&status=fulfilled"
     assert segment in hrefs
@@ -326,7 +323,7 @@ def test_breakdowns_link_to_the_filtered_list(client):
     factories.commitment(title="Elders")
     response = get_progress(client)
     hrefs = links(response.content.decode())
-    list_url = reverse("commitments:commitments")
+    list_url = "/en/commitments/"
     for param, key in (("ministry", "min-vws"), ("person", "de-jonge"), ("theme", "zorg")):
         href = f"{list_url}?{param}={key}&status=in_progress"
         assert href in hrefs

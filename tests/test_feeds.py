@@ -4,10 +4,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
-from django.urls import reverse
 
 from commitments.feeds import filtered_updates
 from commitments.models import Status
@@ -25,8 +23,7 @@ def _hosts(settings):
 
 
 def get_feed(client, query="", status=200):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(f"{reverse('commitments:feed')}{query}")
+    response = client.get(f"/en/feed/{query}")
     assert response.status_code == status, response.content[:500]
     return response
 

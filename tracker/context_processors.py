@@ -12,16 +12,12 @@ def language_links(request):
 
 def page_in_each_language(request):
     """The current page in each language, for the switch in the header and the
-    ``hreflang`` links: ``/commitments/?year=2020`` and ``/en/commitments/?year=2020``.
-    Where the address names no page (a 404), the switch goes to the other language's
-    home page."""
+    ``hreflang`` links: ``/commitments/?year=2020`` and ``/en/commitments/?year=2020``."""
     current = get_language()
     path = request.get_full_path()
     links = []
     for code, _name in settings.LANGUAGES:
         url = path if code == current else translate_url(path, code)
-        if url == path and code != current:
-            url = translate_url("/", code)
         links.append(
             {
                 "code": code,
