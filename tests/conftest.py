@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import translation
 
 from commitments.setup import ensure_researchers_group
 
@@ -22,3 +24,12 @@ def researcher_client(client, researcher):
 def empty_cache():
     """Ids repeat between tests once their transactions roll back; so could cache keys."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request leaves its language active in the thread (as Django's LocaleMiddleware
+    does, so a streamed response is translated to the end); each test starts in Dutch."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -8,6 +8,9 @@ from . import factories
 
 pytestmark = pytest.mark.django_db
 
+# Every anonymous page asks once for the data version of its ETag (tracker/caching.py).
+ETAG_QUERIES = 1
+
 
 @pytest.fixture
 def data():
@@ -191,19 +194,20 @@ def test_unknown_detail_is_404(client, data):
 def test_list_query_count_does_not_grow_with_rows(
     client, data, url, queries, django_assert_num_queries
 ):
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(queries + ETAG_QUERIES):
         client.get(url)
     for n in range(30):
         factories.commitment(made_by=data["informed"].made_by, title=f"extra {n}")
         factories.motion()
         factories.letter(signatories=[data["informed"].made_by])
         factories.office(ministry=data["informed"].made_by.ministry)
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(queries + ETAG_QUERIES):
         client.get(url)
 
 
 def test_detail_query_count_does_not_grow_with_updates(client, data, django_assert_num_queries):
-    with django_assert_num_queries(5) as before:  # 5: with the letters that fulfil it
+    # 5: with the letters that fulfil it
+    with django_assert_num_queries(5 + ETAG_QUERIES) as before:
         client.get("/commitments/tz-informeren/")
     for n in range(10):
         factories.status_update(data["informed"], Status.IN_PROGRESS, date(2022, 1, n + 1))
@@ -231,7 +235,7 @@ def test_english_translation_under_en(client, data):
 def test_detail_query_counts_do_not_grow_with_related_rows(
     client, data, url, queries, django_assert_num_queries
 ):
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(queries + ETAG_QUERIES):
         client.get(url)
     office, motion, letter = data["informed"].made_by, data["motion"], data["letter"]
     for n in range(10):
@@ -243,5 +247,5 @@ def test_detail_query_counts_do_not_grow_with_related_rows(
         other = factories.motion(submitter=factories.member())
         factories.status_update(other, Status.OPEN, date(2021, 3, n + 1), evidence_letter=letter)
         factories.letter(signatories=[office])
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(queries + ETAG_QUERIES):
         client.get(url)
