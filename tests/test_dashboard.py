@@ -261,7 +261,7 @@ def linked_figures(html):
     figures = []
     for href, inner in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S):
         href = unescape(href)
-        if not href.startswith(("/commitments/?", "/motions/?", "/commitments/", "/motions/")):
+        if not href.removeprefix("/en").startswith(("/commitments/", "/motions/")):
             continue
         title = re.search(r"<title>[^<]*: (\d+)</title>", inner)
         text = re.sub(r"<[^>]+>", "", inner).strip()
@@ -355,7 +355,7 @@ def test_charts_are_accessible_svg_with_linked_segments(client, settings):
         anchors = svg.findall(f".//{SVG}a")
         assert anchors
         for anchor in anchors:
-            assert anchor.get("href").startswith(("/commitments/?", "/motions/?"))
+            assert anchor.get("href").startswith(("/en/commitments/?", "/en/motions/?"))
     assert "<script" not in html
     first = charts[0]
     fills = {rect.get("fill") for rect in first.iter(f"{SVG}rect") if rect.get("fill") != "#fff"}

@@ -52,7 +52,7 @@ def test_feed_is_valid_atom(client):
     for tag in ("id", "title", "updated"):
         assert root.find(f"{ATOM}{tag}").text
     assert root.find(f"{ATOM}author/{ATOM}name").text
-    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/feed/"
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/en/feed/"
     assert len(items) == 2
     ids = [e.find(f"{ATOM}id").text for e in items]
     assert len(set(ids)) == 2
