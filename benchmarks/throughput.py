@@ -4,9 +4,14 @@ clients, each sending its next request as soon as the last one is answered.
 
     python -m benchmarks.throughput [--path /commitments/] [--clients 20] [--seconds 15]
 
-Two rounds, each after a short warm-up: full requests (every one renders the page), and
-conditional requests with the page's ETag (``If-None-Match``), as a browser or a cache
-revalidating its copy sends them, answered 304 without rendering.
+Three rounds, each after a short warm-up:
+
+- ``rendered``: full requests with the server's page cache off
+  (``DJANGO_PAGE_CACHE_SECONDS=0``), so every request renders the page;
+- ``page cache``: full requests with the production setting, where each process renders
+  the page once and then serves it from memory until the data changes;
+- ``conditional``: requests with the page's ETag (``If-None-Match``), as a browser or a
+  proxy cache revalidating its copy sends them, answered 304.
 
 The database is ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/tracker_bench),
 used as it is: run ``python -m benchmarks.run`` first to fill it at scale, or point it at a
@@ -64,7 +69,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def server_env(port, static_root):
+def server_env(port, static_root, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -74,6 +79,7 @@ def server_env(port, static_root):
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback, as behind the proxy
         DJANGO_STATIC_ROOT=str(static_root),
         GUNICORN_BIND=f"127.0.0.1:{port}",
+        **extra,
     )
     return env
 
@@ -156,17 +162,44 @@ async def load(base_url, path, clients, seconds, headers, expected_status):
     return latencies, errors, elapsed
 
 
+def proc_times(pid, children=False):
+    """CPU seconds of a process (user and system), with those of its reaped children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(master_pid):
+    """CPU seconds used so far by gunicorn: the master with its exited workers, and the
+    workers alive now. Unlike the wall-clock figures, this hardly depends on what else
+    runs on the machine."""
+    total = proc_times(master_pid, children=True)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master_pid:
+                total += proc_times(stat.parent.name)
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+    return total
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_round(name, base_url, args, headers, expected_status):
+def run_round(name, server, base_url, args, headers, expected_status):
     log(f"{name}: warm-up {args.warmup:g} s, then {args.clients} clients for {args.seconds:g} s")
     asyncio.run(load(base_url, args.path, args.clients, args.warmup, headers, expected_status))
+    cpu_before = server_cpu_seconds(server.pid)
     latencies, errors, elapsed = asyncio.run(
         load(base_url, args.path, args.clients, args.seconds, headers, expected_status)
     )
+    cpu = server_cpu_seconds(server.pid) - cpu_before
     if not latencies:
         raise SystemExit(f"{name}: no request answered {expected_status}")
     result = {
@@ -178,10 +211,15 @@ def run_round(name, base_url, args, headers, expected_status):
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "server_cpu_ms_per_request": round(cpu * 1000 / len(latencies), 2),
+        # What the server's CPU time per request allows on all of the machine's CPUs.
+        "cpu_bound_requests_per_s": round(len(latencies) * os.cpu_count() / cpu) if cpu else None,
     }
     log(
         f"  {result['requests_per_s']:.1f} requests/s, p50 {result['p50_ms']:.1f} ms, "
-        f"p95 {result['p95_ms']:.1f} ms, {errors} errors"
+        f"p95 {result['p95_ms']:.1f} ms, {errors} errors; server CPU "
+        f"{result['server_cpu_ms_per_request']:.1f} ms a request "
+        f"(at most {result['cpu_bound_requests_per_s']} requests/s on {os.cpu_count()} CPUs)"
     )
     return result
 
@@ -201,51 +239,80 @@ def gunicorn_settings(env):
 def markdown(report):
     server = report["server"]
     lines = [
-        f"Throughput of `{report['path']}`: gunicorn (`tracker/gunicorn.conf.py`, "
+        f"Throughput of `{report['path']}` (database `{report['database']}`): gunicorn (`tracker/gunicorn.conf.py`, "
         f"{server['workers']} workers x {server['threads']} threads, debug off), "
         f"{report['clients']} concurrent clients for {report['seconds']:g} s each; "
-        f"{report['machine']['cpus']} CPUs, {report['when']}. Target: "
+        f"{report['machine']['cpus']} CPUs, load average "
+        f"{report['machine']['load_average_before'][0]:g} before, {report['when']}. Target: "
         f"at least {TARGET_RPS} requests/s for full requests.",
         "",
-        "| requests | answer | requests/s | p50 ms | p95 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| requests | answer | requests/s | p50 ms | p95 ms | errors "
+        "| server CPU ms a request | requests/s its CPU time allows |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["rounds"]:
         lines.append(
             f"| {r['name']} | {r['status']} | {r['requests_per_s']:.1f} | {r['p50_ms']:.1f} "
-            f"| {r['p95_ms']:.1f} | {r['errors']} |"
+            f"| {r['p95_ms']:.1f} | {r['errors']} | {r['server_cpu_ms_per_request']:.1f} "
+            f"| {r['cpu_bound_requests_per_s']} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def serve_and_measure(args, folder, rounds, **extra):
+    """Start gunicorn with ``extra`` settings, run ``rounds`` (name, conditional) against
+    it, stop it."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
-    env = server_env(port, folder / "static")
-    log(f"Starting gunicorn on {base_url} ({env['DATABASE_URL'].rsplit('/', 1)[-1]})")
+    env = server_env(port, folder / "static", **extra)
+    log(f"Starting gunicorn on {base_url} ({env['DATABASE_URL'].rsplit('/', 1)[-1]}) {extra}")
     error_log = folder / "gunicorn.log"
     with error_log.open("w") as log_file:
         server = start_server(env, log_file)
+    results = []
     try:
         first = wait_until_up(server, base_url, args.path, error_log)
-        etag = first.headers.get("ETag")
-        rounds = [run_round("full", base_url, args, {}, 200)]
-        if etag:
-            rounds.append(run_round("conditional", base_url, args, {"If-None-Match": etag}, 304))
-        else:
-            log("The page has no ETag: no conditional round")
+        for name, conditional in rounds:
+            if conditional:
+                etag = first.headers.get("ETag")
+                if not etag:
+                    log("The page has no ETag: no conditional round")
+                    continue
+                results.append(
+                    run_round(name, server, base_url, args, {"If-None-Match": etag}, 304)
+                )
+            else:
+                results.append(run_round(name, server, base_url, args, {}, 200))
     finally:
         stop_server(server)
+    return results, env
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    try:
+        rounds, _env = serve_and_measure(
+            args, folder, [("rendered", False)], DJANGO_PAGE_CACHE_SECONDS="0"
+        )
+        more, env = serve_and_measure(args, folder, [("page cache", False), ("conditional", True)])
+        rounds += more
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
     report = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": env["DATABASE_URL"].rsplit("/", 1)[-1],
         "path": args.path,
         "clients": args.clients,
         "seconds": args.seconds,
         "server": gunicorn_settings(env),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": load_before,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
         "target_requests_per_s": TARGET_RPS,
         "rounds": rounds,
     }

@@ -181,6 +181,44 @@ def test_posts_are_not_cached(client):
     assert "public" not in response.get("Cache-Control", "")
 
 
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+def test_a_rendered_page_is_kept_until_the_data_changes(
+    client, page_cache, django_assert_num_queries
+):
+    c = factories.commitment(title="Eerste titel")
+    first = client.get("/commitments/")
+    assert first.context is not None  # rendered
+    with django_assert_num_queries(1):  # the data version; the page comes from the cache
+        again = client.get("/commitments/")
+    assert again.context is None
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert_cacheable(again, "/commitments/")
+    assert again["ETag"] == first["ETag"]
+    # Each address and language is its own page.
+    english = client.get("/en/commitments/")
+    assert english.context is not None and 'lang="en"' in english.content.decode()
+    assert client.get("/commitments/", {"status": "open"}).context is not None
+    # A change is never served stale.
+    c.title = "Tweede titel"
+    c.save()
+    changed = client.get("/commitments/")
+    assert changed.context is not None
+    assert "Tweede titel" in changed.content.decode()
+
+
+def test_streamed_exports_and_researchers_pages_are_not_kept(client, researcher_client, page_cache):
+    factories.commitment()
+    client.get("/commitments/export.csv")
+    assert client.get("/commitments/export.csv").streaming
+    researcher_client.get("/ministers/")
+    assert researcher_client.get("/ministers/").context is not None
+
+
 def test_the_data_version_covers_every_model_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         before = caching.data_version()

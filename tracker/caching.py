@@ -16,7 +16,9 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -28,6 +30,7 @@ from django.utils.http import quote_etag
 
 PUBLIC_MAX_AGE = 60  # seconds
 PUBLIC_NAMESPACE = "commitments"
+PAGE_CACHE_MAX_BYTES = 1024 * 1024
 PROJECT_DIRS = ("templates", "locale", "tracker", "commitments", "alerts")
 
 
@@ -90,7 +93,7 @@ class PublicPageCacheMiddleware:
         if not is_public_request(request):
             return None
         request.public_etag = page_etag()
-        return get_conditional_response(request, etag=request.public_etag)
+        return get_conditional_response(request, etag=request.public_etag) or stored_page(request)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -102,8 +105,44 @@ class PublicPageCacheMiddleware:
             and not has_vary_header(response, "Cookie")
             and not response.has_header("Cache-Control")
         ):
+            store_page(request, response)
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
             response.headers.setdefault("ETag", etag)
         elif not response.has_header("Cache-Control"):
             add_never_cache_headers(response)  # private, no-cache, no-store
         return response
+
+
+# Rendered public pages, kept in the server's own cache (``CACHES["pages"]``, in each
+# process's memory) under their full address and ETag: a page is rendered once per
+# process until the data, the day or the code changes, and a change is never served
+# stale. Streamed responses (CSV exports) and large pages are not kept.
+
+
+def page_key(request):
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{request.public_etag}:{address}"
+
+
+def stored_page(request):
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return None
+    stored = caches["pages"].get(page_key(request))
+    if stored is None:
+        return None
+    content, headers = stored
+    return HttpResponse(content, headers=headers)
+
+
+def store_page(request, response):
+    if (
+        settings.PUBLIC_PAGE_CACHE_SECONDS
+        and request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and len(response.content) <= PAGE_CACHE_MAX_BYTES
+    ):
+        headers = {k: v for k, v in response.headers.items() if k not in ("ETag", "Vary")}
+        caches["pages"].set(
+            page_key(request), (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS
+        )
