@@ -239,7 +239,8 @@ def gunicorn_settings(env):
 def markdown(report):
     server = report["server"]
     lines = [
-        f"Throughput of `{report['path']}` (database `{report['database']}`): gunicorn (`tracker/gunicorn.conf.py`, "
+        f"Throughput of `{report['path']}` (database `{report['database']}`): gunicorn "
+        "(`tracker/gunicorn.conf.py`, "
         f"{server['workers']} workers x {server['threads']} threads, debug off), "
         f"{report['clients']} concurrent clients for {report['seconds']:g} s each; "
         f"{report['machine']['cpus']} CPUs, load average "
