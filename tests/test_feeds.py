@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
+from django.utils import translation
 
 from commitments.feeds import filtered_updates
 from commitments.models import Status
@@ -153,7 +154,10 @@ def test_bad_filter_gives_400(client, query):
 
 
 def test_bad_filter_message_names_the_parameter():
-    with pytest.raises(BadRequest, match=r"^Invalid filter: person: [^;]+; year: [^;]+$"):
+    with (
+        translation.override("en"),
+        pytest.raises(BadRequest, match=r"^Invalid filter: person: [^;]+; year: [^;]+$"),
+    ):
         filtered_updates(QueryDict("person=nobody&year=abc"))
 
 
