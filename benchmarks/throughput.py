@@ -57,7 +57,9 @@ def parse_args(argv):
     parser.add_argument("--path", default="/commitments/", help="page to request (/commitments/)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
     parser.add_argument("--seconds", type=float, default=15, help="length of each round (15)")
-    parser.add_argument("--warmup", type=float, default=3, help="warm-up before each round (3)")
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="warm-up before each round (5 s, 3 answers each)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON file")
     parser.add_argument("--markdown", type=Path, default=MARKDOWN_FILE, help="Markdown file")
     return parser.parse_args(argv)
@@ -133,9 +135,10 @@ def stop_server(server):
             server.wait()
 
 
-async def load(base_url, path, clients, seconds, headers, expected_status):
-    """``clients`` loops, each on its own connection, for ``seconds``: the latency of every
-    answer, and the number of answers with another status or none at all."""
+async def load(base_url, path, clients, seconds, headers, expected_status, at_least=0):
+    """``clients`` loops, each on its own connection, for ``seconds`` and at least
+    ``at_least`` answers each: the latency of every answer, and the number of answers with
+    another status or none at all."""
     latencies = []
     errors = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -144,7 +147,9 @@ async def load(base_url, path, clients, seconds, headers, expected_status):
 
         async def one_client():
             nonlocal errors
-            while time.perf_counter() < end:
+            answered = 0
+            while time.perf_counter() < end or answered < at_least:
+                answered += 1
                 started = time.perf_counter()
                 try:
                     response = await client.get(path, headers=headers)
@@ -194,7 +199,9 @@ def percentile(values, fraction):
 
 def run_round(name, server, base_url, args, headers, expected_status):
     log(f"{name}: warm-up {args.warmup:g} s, then {args.clients} clients for {args.seconds:g} s")
-    asyncio.run(load(base_url, args.path, args.clients, args.warmup, headers, expected_status))
+    # Long enough for every worker thread to have answered: the first answers of a
+    # process render the page and fill its caches.
+    asyncio.run(load(base_url, args.path, args.clients, args.warmup, headers, expected_status, 3))
     cpu_before = server_cpu_seconds(server.pid)
     latencies, errors, elapsed = asyncio.run(
         load(base_url, args.path, args.clients, args.seconds, headers, expected_status)
