@@ -7,7 +7,10 @@ A page is public when it is one of the ``commitments`` pages (lists, details, th
 dashboard, the feeds and the CSV exports), fetched with GET or HEAD by a visitor without
 a session cookie, and answered 200 without setting a cookie and without ``Vary: Cookie``.
 Everything else (the admin, any request of a signed-in researcher, the alerts pages with
-their forms, errors) is ``private, no-cache``, unless the view said otherwise.
+their forms, errors) is ``private, no-cache, no-store``, unless the view said otherwise.
+
+Each server process also keeps the rendered public pages it served, under their address
+and ETag, so a popular page is rendered once per change (``PUBLIC_PAGE_CACHE_SECONDS``).
 """
 
 import hashlib
@@ -49,10 +52,14 @@ def data_version():
     return ".".join(str(part or 0) for part in row)
 
 
-@cache
 def code_version():
     """The newest modification time of the code, templates and translations that make the
-    pages, read once per process: a deployment changes every page's ETag."""
+    pages, read once per process: a deployment changes every page's ETag. With debug on,
+    on every request, so an edited template shows at once."""
+    return newest_code_change() if settings.DEBUG else newest_code_change_once()
+
+
+def newest_code_change():
     roots = [Path(settings.BASE_DIR) / name for name in PROJECT_DIRS]
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     newest = manifest.stat().st_mtime if manifest.exists() else 0.0
@@ -61,6 +68,9 @@ def code_version():
             for path in root.rglob(pattern):
                 newest = max(newest, path.stat().st_mtime)
     return str(newest)
+
+
+newest_code_change_once = cache(newest_code_change)
 
 
 def page_etag():

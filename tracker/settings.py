@@ -120,7 +120,8 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In each process's memory: the dashboard's figures ("default"), and rendered public pages
-# ("pages", see tracker/caching.py), kept PUBLIC_PAGE_CACHE_SECONDS (0: not kept).
+# ("pages", see tracker/caching.py), kept PUBLIC_PAGE_CACHE_SECONDS (0: not kept; the
+# default with debug on, so that edits show at once).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
@@ -129,7 +130,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
-PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
