@@ -2,7 +2,8 @@
 #   make run   - virtualenv, install, migrate, seed, and serve at http://127.0.0.1:8000 (SQLite,
 #                or PostgreSQL when DATABASE_URL is set)
 #   make test  - the whole test suite (same database rule)
-#   make bench - the benchmark at 100,000 commitments, then the register sync at scale (PostgreSQL)
+#   make bench - the benchmark at 100,000 commitments, server throughput, then the register sync
+#                at scale (PostgreSQL)
 #   make serve - production: migrate, collect static files, serve with gunicorn
 
 PYTHON ?= python3
@@ -62,9 +63,12 @@ check: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 # Needs a local PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tracker_bench);
-# writes bench-results.json and benchmarks/latest.md. See benchmarks/README.md.
+# writes bench-results.json and benchmarks/latest.md, then serves that database with gunicorn
+# to 20 concurrent clients (bench-throughput.json, benchmarks/throughput-latest.md). See
+# benchmarks/README.md.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+	$(PY) -m benchmarks.throughput
 	$(PY) -m benchmarks.sync_scale
 
 # The register sync at scale: 10,000 toezeggingen and 20,000 motions as register pages, synced

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts import services
 from alerts.models import Subscription
@@ -325,8 +325,8 @@ def test_dry_run_sends_and_records_nothing(client):
 
 def test_english_subscriber_gets_english_mail(client):
     commitment = factories.commitment()
-    client.cookies["django_language"] = "en"
-    subscribe(client, commitment=commitment.key)
+    with translation.override("en"):  # the English page: /en/alerts/follow/
+        subscribe(client, commitment=commitment.key)
     record_status_update(subject=commitment, status="fulfilled", date=date(2024, 5, 1))
     send_alerts()
     assert "open → fulfilled" not in mail.outbox[0].body  # there was no earlier update

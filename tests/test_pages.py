@@ -1,7 +1,8 @@
-"""What the public pages show: the language by the visitor's choice, Dutch dates, names in
-Dutch sort order, and the Atom feeds each page offers."""
+"""What the public pages show: the language by the address (Dutch, English under /en/),
+Dutch dates, names in Dutch sort order, and the Atom feeds each page offers."""
 
 import importlib
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
@@ -25,10 +26,6 @@ def _hosts(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
 
 
-def in_english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 # The language ------------------------------------------------------------------------
 
 
@@ -36,25 +33,84 @@ def test_the_browser_language_does_not_choose_the_interface_language(client):
     response = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert 'lang="nl"' in response.content.decode()
     assert response["Content-Language"] == "nl"
-    assert "Cookie" in response["Vary"]
     assert "Accept-Language" not in response.get("Vary", "")
+    assert "Cookie" not in response.get("Vary", "")
 
 
-def test_the_language_switch_works_without_javascript(client):
-    page = client.get("/commitments/?year=2020").content.decode()
-    assert 'action="/i18n/setlang/"' in page
+def test_english_is_under_en(client):
+    response = client.get("/en/commitments/?year=2020", HTTP_ACCEPT_LANGUAGE="nl")
+    assert 'lang="en"' in response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert client.get("/en/").status_code == 200
+    # Dutch has no prefix of its own.
+    assert client.get("/nl/commitments/").status_code == 404
+
+
+def test_links_on_an_english_page_stay_english(client):
+    c = factories.commitment()
+    page = client.get("/en/commitments/").content.decode()
+    assert f'href="/en/commitments/{c.key}/"' in page
+    assert 'href="/en/motions/"' in page
+    assert 'href="/motions/"' not in page
+
+
+def switch(html):
+    """The link of the language switch in the header, and its language."""
+    nav = html[html.index('<nav class="language"') :]
+    nav = nav[: nav.index("</nav>")]
+    (found,) = re.findall(r'<a href="([^"]*)" hreflang="([a-z]+)"', nav)
+    return found
+
+
+def test_the_language_switch_links_to_the_same_page_in_the_other_language(client):
+    c = factories.commitment()
+    page = client.get("/commitments/?year=2020&status=open").content.decode()
+    assert switch(page) == ("/en/commitments/?year=2020&amp;status=open", "en")
+    english = client.get("/en/commitments/?year=2020&status=open").content.decode()
+    assert switch(english) == ("/commitments/?year=2020&amp;status=open", "nl")
+    detail = client.get(f"/en/commitments/{c.key}/").content.decode()
+    assert switch(detail) == (f"/commitments/{c.key}/", "nl")
+    assert switch(client.get("/").content.decode()) == ("/en/", "en")
+    # A plain link, no form: the page sets no cookie.
+    response = client.get("/commitments/")
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_every_page_names_its_versions_in_both_languages(client):
+    page = client.get("/motions/?q=stikstof").content.decode()
+    found = re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]*)"', page)
+    alternates = dict(found)
+    assert alternates == {
+        "nl": "http://testserver/motions/?q=stikstof",
+        "en": "http://testserver/en/motions/?q=stikstof",
+        "x-default": "http://testserver/motions/?q=stikstof",
+    }
+
+
+def test_the_language_cookie_does_not_change_public_pages(client):
+    """The cookie of the admin's language (Django's set_language) is ignored on public
+    pages: their language is in the address."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'lang="nl"' in client.get("/commitments/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert 'lang="en"' in client.get("/en/commitments/").content.decode()
+
+
+def test_set_language_still_goes_to_the_page_in_the_chosen_language(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/commitments/?year=2020"})
     assert response.status_code == 302
-    assert response["Location"] == "/commitments/?year=2020"
-    english = client.get("/commitments/?year=2020", HTTP_ACCEPT_LANGUAGE="nl")
-    assert 'lang="en"' in english.content.decode()
-    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
-    assert 'lang="nl"' in client.get("/commitments/").content.decode()
+    assert response["Location"] == "/en/commitments/?year=2020"
 
 
-def test_an_unknown_language_cookie_falls_back_to_dutch(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
-    assert 'lang="nl"' in client.get("/").content.decode()
+def test_the_admin_keeps_the_language_cookie(admin_client):
+    assert 'lang="nl"' in admin_client.get("/admin/").content.decode()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = admin_client.get("/admin/")
+    assert 'lang="en"' in response.content.decode()
+    assert "Cookie" in response["Vary"]
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # unknown: Dutch
+    assert 'lang="nl"' in admin_client.get("/admin/").content.decode()
 
 
 # Dates -------------------------------------------------------------------------------
@@ -72,9 +128,8 @@ def test_dutch_month_names_are_lower_case(client):
     assert "1 maart 2023" in detail
     assert "1 mrt 2023" in client.get("/").content.decode()
 
-    in_english(client)
-    assert "17 May 2023" in client.get("/commitments/").content.decode()
-    assert "1 March 2023" in client.get(c.get_absolute_url()).content.decode()
+    assert "17 May 2023" in client.get("/en/commitments/").content.decode()
+    assert "1 March 2023" in client.get(f"/en/commitments/{c.key}/").content.decode()
 
 
 # Sorting on the surname without tussenvoegsel ----------------------------------------

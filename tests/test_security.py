@@ -149,13 +149,12 @@ def test_search_is_bounded_in_words_and_length(client, url):
 
 
 def test_search_bound_messages_are_clear(client):
-    client.cookies["django_language"] = "en"  # the interface is Dutch unless chosen
-    with translation.override("en"):
-        body = client.get("/commitments/export.csv", {"q": "a " * 11}).content.decode()
+    with translation.override("en"):  # the interface is Dutch unless the URL says /en/
+        body = client.get("/en/commitments/export.csv", {"q": "a " * 11}).content.decode()
         assert body == "Invalid filter: q: Search for at most 10 words."
-        body = client.get("/letters/export.csv", {"q": "a" * 300}).content.decode()
+        body = client.get("/en/letters/export.csv", {"q": "a" * 300}).content.decode()
         assert "at most 200 characters (it has 300)" in body
-        page = client.get("/commitments/", {"q": "a " * 11})
+        page = client.get("/en/commitments/", {"q": "a " * 11})
         assert "Search for at most 10 words." in page.content.decode()
         with pytest.raises(BadRequest, match="at most 10 words"):
             filtered_updates(QueryDict("q=" + "+".join(["a"] * 11)))

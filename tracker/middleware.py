@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -10,21 +11,35 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class ChosenLanguageMiddleware:
-    """Dutch (``LANGUAGE_CODE``) unless the visitor chose another language with the switch in
-    the header, which Django's ``set_language`` view keeps in the language cookie. In place
-    of Django's ``LocaleMiddleware``, which would follow the browser's ``Accept-Language``:
-    the site is Dutch first, whatever language the browser is set to."""
+    """The language of a public page is in its address: Dutch (``LANGUAGE_CODE``) at the
+    plain one (``/commitments/``), English under ``/en/`` (``/en/commitments/``), as
+    ``i18n_patterns`` in ``tracker/urls.py`` route them. The browser's ``Accept-Language``
+    is ignored: the site is Dutch first, whatever language the browser is set to. So a
+    public page does not vary with the request's headers and can be cached.
+
+    The admin has no language in its address: it keeps the language cookie that Django's
+    ``set_language`` view sets (Dutch unless chosen), and varies on it. On public pages
+    the cookie is ignored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        translation.activate(chosen_language(request))
+        language = translation.get_language_from_path(request.path_info)
+        by_cookie = language is None and is_admin_path(request.path_info)
+        if by_cookie:
+            language = chosen_language(request)
+        translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        if by_cookie:
+            patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def is_admin_path(path):
+    return path.startswith(reverse("admin:index"))
 
 
 def chosen_language(request):

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.RejectNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session and CSRF middleware, to see the cookies they set.
+    "tracker.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.language_links",
             ],
         },
     },
@@ -115,6 +118,21 @@ DATABASES = {
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# In each process's memory: the dashboard's figures ("default"), and rendered public pages
+# ("pages", see tracker/caching.py), kept PUBLIC_PAGE_CACHE_SECONDS (0: not kept; the
+# default with debug on, so that edits show at once).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

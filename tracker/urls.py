@@ -1,9 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+# The public pages are Dutch at their plain address (/commitments/) and English under /en/
+# (/en/commitments/): the language is in the URL, so a page can be cached as it is.
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("alerts/", include("alerts.urls")),
-    path("", include("commitments.urls")),
+    *i18n_patterns(
+        path("alerts/", include("alerts.urls")),
+        path("", include("commitments.urls")),
+        prefix_default_language=False,
+    ),
 ]

@@ -167,8 +167,8 @@ def main():
             try:
                 base_url = f"http://{HOST}:{PORT}"
                 context = browser.new_context(base_url=base_url, viewport=VIEWPORT)
-                # English screenshots: the language is the visitor's choice (a cookie), not
-                # the browser's.
+                # English screenshots: the admin's language is the researcher's choice (a
+                # cookie), not the browser's.
                 context.add_cookies([{"name": "django_language", "value": "en", "url": base_url}])
                 context.set_default_timeout(15_000)
                 page = context.new_page()

@@ -331,10 +331,8 @@ def test_csv_download_has_exactly_the_listed_rows(page):
 
 
 def switch_language(page, code):
-    form = page.locator("header form.language")
-    form.locator("select[name=language]").select_option(code)
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        page.locator(f'header nav.language a[hreflang="{code}"]').click()
 
 
 def nav_link(page, path):
@@ -347,20 +345,21 @@ def test_language_switch(page):
 
     switch_language(page, "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    # The switch returns to the same page with the same filters.
-    assert urlsplit(page.url).path == "/commitments/"
+    # The switch goes to the same page in English, with the same filters.
+    assert urlsplit(page.url).path == "/en/commitments/"
     assert parse_qs(urlsplit(page.url).query) == {"status": ["open"]}
-    expect(nav_link(page, "/commitments/")).to_have_text("Commitments")
-    expect(nav_link(page, "/motions/")).to_have_text("Motions")
-    expect(nav_link(page, "/letters/")).to_have_text("Letters")
-    expect(nav_link(page, "/ministers/")).to_have_text("Ministers")
-    expect(nav_link(page, "/progress/")).to_have_text("Progress")
+    expect(nav_link(page, "/en/commitments/")).to_have_text("Commitments")
+    expect(nav_link(page, "/en/motions/")).to_have_text("Motions")
+    expect(nav_link(page, "/en/letters/")).to_have_text("Letters")
+    expect(nav_link(page, "/en/ministers/")).to_have_text("Ministers")
+    expect(nav_link(page, "/en/progress/")).to_have_text("Progress")
     expect(page.locator("h1")).to_have_text("Commitments")
     expect(page.locator("p.count")).to_contain_text("matching row")
     expect(page.locator("p.count a.download")).to_have_text("Download CSV")
 
-    # The choice is remembered on the next page.
-    page.goto("/progress/")
+    # The links of an English page stay English.
+    with page.expect_navigation():
+        nav_link(page, "/en/progress/").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Progress over the years")
 
@@ -397,10 +396,10 @@ def test_pages_work_without_javascript(browser, site):
             expected.order_by("title").values_list("key", flat=True)
         )
 
-        # The language switch is a plain form post.
+        # The language switch is a plain link.
         switch_language(page, "en")
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(nav_link(page, "/commitments/")).to_have_text("Commitments")
+        expect(nav_link(page, "/en/commitments/")).to_have_text("Commitments")
 
         # The dashboard's links are plain links too.
         page.goto("/progress/")
