@@ -32,7 +32,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    Exists,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -108,27 +108,34 @@ def with_person_then(queryset):
     return queryset.annotate(person_then=person_then())
 
 
-def inherited_by(queryset, person, outer_person=None):
-    """The commitments of ``queryset`` that ``person`` (a Person id, or an expression)
-    inherited: they took up an office in the commitment's post (ministry and role) after
-    the day it was made, it was not closed before that day, and they did not hold the
-    office when it was made. ``outer_person`` is ``person`` as seen from inside the
-    office subquery (``OuterRef(OuterRef(...))`` when ``person`` is an ``OuterRef``)."""
-    later = Office.objects.filter(
-        person=person if outer_person is None else outer_person,
-        ministry=OuterRef("made_by__ministry"),
-        role=OuterRef("made_by__role"),
-        start__gt=OuterRef("made_on_or_letter"),
-    )
-    not_closed_then = Exists(later.filter(start__lte=OuterRef("status_date"))) | (
-        Q(status__in=NOT_CLOSED) & Exists(later)
+def inheritances():
+    """Commitments, once for each person who inherited them (``successor``, a Person id):
+    that person took up an office in the commitment's post (ministry and role) after the
+    day it was made, it was not closed before that day, and they did not hold the office
+    when it was made. One join over the offices of the commitment's ministry."""
+    offices = "made_by__ministry__offices"
+    # In one filter() call, so every condition is on the same office (the successor's).
+    later = Commitment.objects.filter(
+        Q(status__in=NOT_CLOSED) | Q(**{f"{offices}__start__lte": F("status_date")}),
+        **{
+            f"{offices}__person__isnull": False,
+            f"{offices}__role": F("made_by__role"),
+            f"{offices}__start__gt": F("made_on_or_letter"),
+        },
     )
     return (
-        with_person_then(queryset)
-        .annotate(maker=Coalesce("person_then", Value(0), output_field=BigIntegerField()))
-        .filter(not_closed_then)
-        .exclude(maker=person)
+        with_person_then(later)
+        .annotate(
+            successor=F(f"{offices}__person"),
+            maker=Coalesce("person_then", Value(0), output_field=BigIntegerField()),
+        )
+        .exclude(successor=F("maker"))
     )
+
+
+def inherited_by(queryset, person):
+    """The commitments of ``queryset`` that ``person`` (a Person id) inherited."""
+    return queryset.filter(pk__in=inheritances().filter(successor=person).values("pk"))
 
 
 # --- Counting ----------------------------------------------------------------------------
@@ -143,44 +150,66 @@ def year_ago(today):
 
 
 def tally(queryset, group, day, today, due=True):
-    """{group value: Counter({(status, deadline state or None): n})}: the status of each
+    """{group value: Counter({(status, deadline state or ""): n})}: the status of each
     item now (``day`` None) or on ``day`` (items made by then), grouped by ``group`` (a
     field or annotation name, or None for all). One query."""
-    if day is None:
-        status, latest, as_of = "status", "latest_update_on", today
-    else:
-        made = "made_on_or_letter" if queryset.model is Commitment else "date"
-        queryset = (
-            queryset.filter(**{f"{made}__lte": day})
-            .status_as_of(day)
-            .annotate(status_on=Coalesce("status_as_of", Value(Status.OPEN.value)))
-        )
-        status, latest, as_of = "status_on", "latest_update_as_of", day
+    fields = [group] if group else []
+    if day is not None:
+        return tally_on(queryset, fields, day, due)
     if due:
         deadline = Case(
             *(
-                When(
-                    deadline_condition(state, as_of, status=status, latest=latest),
-                    then=Value(state.value),
-                )
+                When(deadline_condition(state, today), then=Value(state.value))
                 for state in DeadlineState
             ),
             default=Value(""),
         )
     else:
         deadline = Value("")
-    fields = [group] if group else []
     rows = (
         queryset.annotate(deadline_on=deadline)
         .order_by()
-        .values(*fields, status, "deadline_on")
+        .values_list(*fields, "status", "deadline_on")
+        .annotate(n=Count("pk"))
+    )
+    result = defaultdict(Counter)
+    for *key, status, deadline_on, n in rows:
+        result[key[0] if group else None][(status, deadline_on)] += n
+    return result
+
+
+def tally_on(queryset, fields, day, due):
+    """``tally`` on a past ``day``. The status and latest update on that day are
+    subqueries; the database groups on them once (by their place in the select list) and
+    Python applies the deadline rule to the few grouped rows, as
+    ``models.deadline_condition`` does for the list (``deadline_state_on``)."""
+    made = "made_on_or_letter" if queryset.model is Commitment else "date"
+    due_end = ["due_end"] if due else []
+    rows = (
+        queryset.filter(**{f"{made}__lte": day})
+        .status_as_of(day)
+        .order_by()
+        .values_list(*fields, "status_as_of", "latest_update_as_of", *due_end)
         .annotate(n=Count("pk"))
     )
     result = defaultdict(Counter)
     for row in rows:
-        key = row[group] if group else None
-        result[key][(row[status], row["deadline_on"])] += row["n"]
+        key = row[0] if fields else None
+        status, latest = row[len(fields)], row[len(fields) + 1]
+        status = status or Status.OPEN.value  # open before the first update
+        state = deadline_state_on(status, latest, row[-2], day) if due else ""
+        result[key][(status, state)] += row[-1]
     return result
+
+
+def deadline_state_on(status, latest, due_end, day):
+    """``models.deadline_condition`` on ``day`` for one item's values: "overdue",
+    "no_news" or "". The tests compare every figure with the list's own filter."""
+    if due_end is None or due_end >= day or status in CLOSED_STATUSES:
+        return ""
+    if latest is not None and latest > due_end:
+        return DeadlineState.OVERDUE.value
+    return DeadlineState.NO_NEWS.value
 
 
 def figures(counter):
@@ -451,26 +480,23 @@ def ranking(grouping, sort=DEFAULT_SORT, today=None):
 
 
 def inherited_counts(persons):
-    """{person id: (inherited, of which not closed now)} for ``persons``. One query."""
-    inherited = inherited_by(
-        Commitment.objects.all(), OuterRef("pk"), OuterRef(OuterRef("pk"))
-    ).order_by()
-    total = inherited.annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
-    still_open = (
-        inherited.filter(status__in=NOT_CLOSED)
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """{person id: (inherited, of which not closed now)} for the ids ``persons``. One
+    query."""
+    rows = (
+        inheritances()
+        .filter(successor__in=persons)
+        .order_by()
+        .values("successor")
+        .annotate(
+            n=Count("pk", distinct=True),
+            n_open=Count("pk", distinct=True, filter=Q(status__in=NOT_CLOSED)),
+        )
     )
-    rows = persons.annotate(
-        inherited=Coalesce(Subquery(total), 0), inherited_open=Coalesce(Subquery(still_open), 0)
-    ).values_list("pk", "inherited", "inherited_open")
-    return {pk: (n, n_open) for pk, n, n_open in rows}
+    return {row["successor"]: (row["n"], row["n_open"]) for row in rows}
 
 
 def add_inherited(rows, today):
-    counts = inherited_counts(Person.objects.filter(pk__in=[r["value"] for r in rows]))
+    counts = inherited_counts([r["value"] for r in rows if r["value"] is not None])
     for row in rows:
         n, n_open = counts.get(row["value"], (0, 0))
         row["inherited"] = n
@@ -491,7 +517,7 @@ def person_card(person, today=None):
     days = fulfilment_days(mine, None)[None]
     result = card(figures(now), figures(before), COMMITMENT_LISTS,
                   [("person_then", person.key)], today, days)  # fmt: skip
-    n, n_open = inherited_counts(Person.objects.filter(pk=person.pk)).get(person.pk, (0, 0))
+    n, n_open = inherited_counts([person.pk]).get(person.pk, (0, 0))
     base = COMMITMENT_LISTS.url([("inherited_by", person.key)], "total")
     result.update(
         inherited=n,
