@@ -28,6 +28,7 @@ from .models import (
     deadline_condition,
     person_label,
 )
+from .scorecards import inherited_by, with_person_then
 
 
 class QuickSelect(forms.Select):
@@ -212,6 +213,22 @@ class CommitmentFilter(TrackableFilter):
     person = key_choice(PERSONS, "made_by__person", _("minister or state secretary"))
     cabinet = key_choice(CABINETS, "made_by__cabinet", _("cabinet"))
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
+    # The scorecards' attribution by tenure (scorecards.py): reached from their links, so
+    # kept in the form as hidden fields (a person's key) rather than two more long selects.
+    person_then = filters.ModelChoiceFilter(
+        queryset=PERSONS[0],
+        to_field_name="key",
+        label=_("in office when made"),
+        method="filter_person_then",
+        widget=forms.HiddenInput,
+    )
+    inherited_by = filters.ModelChoiceFilter(
+        queryset=PERSONS[0],
+        to_field_name="key",
+        label=_("inherited by"),
+        method="filter_inherited_by",
+        widget=forms.HiddenInput,
+    )
     year = YearFilter(field_name="made_on_or_letter")
     deadline = filters.ChoiceFilter(
         choices=DeadlineState.choices,
@@ -255,6 +272,12 @@ class CommitmentFilter(TrackableFilter):
         super().__init__(data, queryset, **kwargs)
 
     filter_q = staticmethod(search(["title", "text", "occasion", "due_phrase"]))
+
+    def filter_person_then(self, queryset, name, value):
+        return with_person_then(queryset).filter(person_then=value.pk)
+
+    def filter_inherited_by(self, queryset, name, value):
+        return inherited_by(queryset, value.pk)
 
     def filter_deadline(self, queryset, name, value):
         day = self.as_of_day()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("offices/<slug:key>/", views.OfficeDetail.as_view(), name="office"),
     path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
     path("progress/", dashboard.progress, name="progress"),
+    path("scorecards/", views.scorecards_page, name="scorecards"),
     path("feed/", feeds.StatusUpdateFeed(), name="feed"),
     path("changes/", changes.changes_page, name="changes"),
     path("changes/export.csv", changes.changes_export, name="changes-export"),

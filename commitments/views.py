@@ -1,6 +1,7 @@
 """Public, read-only pages. Lists are FilterViews over the FilterSets in filters.py."""
 
 import re
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Subquery
@@ -8,10 +9,13 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from . import scorecards
 from .filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 from .models import (
     Commitment,
@@ -48,7 +52,59 @@ def home(request):
     recent = StatusUpdate.objects.select_related(
         "commitment", "motion__submitter", "evidence_letter__dossier"
     ).latest_first()[:10]
-    return render(request, "commitments/home.html", {"counts": counts, "recent": recent})
+    context = {"counts": counts, "recent": recent, "scorecards": scorecards.overall()}
+    return render(request, "commitments/home.html", context)
+
+
+def scorecards_page(request):
+    """The ranking of ministries, persons, cabinets or themes (``by``), sorted by ``sort``
+    (``kept``, ``overdue``, ``total`` or ``name``; "-" first for descending). An unknown
+    value answers 400 with the reason."""
+    by = request.GET.get("by", "ministry")
+    sort = request.GET.get("sort", scorecards.DEFAULT_SORT)
+    errors = []
+    if by not in scorecards.GROUPINGS:
+        errors.append(
+            _("Unknown grouping %(value)s; choose one of: %(choices)s.")
+            % {"value": repr(by), "choices": ", ".join(scorecards.GROUPINGS)}
+        )
+    if sort not in scorecards.sort_choices():
+        errors.append(
+            _("Unknown order %(value)s; choose one of: %(choices)s.")
+            % {"value": repr(sort), "choices": ", ".join(scorecards.sort_choices())}
+        )
+    context = {
+        "groupings": scorecards.GROUPINGS.values(),
+        "by": by,
+        "sort": sort,
+        "errors": errors,
+        "year_ago": scorecards.year_ago(timezone.localdate()),
+    }
+    if errors:
+        return render(request, "commitments/scorecards.html", context, status=400)
+    grouping = scorecards.GROUPINGS[by]
+    context.update(
+        grouping=grouping,
+        rows=scorecards.ranking(grouping, sort),
+        columns=[(name, scorecards.LABELS[name]) for name in scorecards.figure_names(True)[1:]],
+        sort_links=sort_links(by, sort),
+    )
+    return render(request, "commitments/scorecards.html", context)
+
+
+def sort_links(by, sort):
+    """{column: (address that sorts by it, current direction or "")}: the first click sorts
+    descending (the highest share or the most overdue first), the next ascending."""
+    links = {}
+    for name in scorecards.SORTS:
+        if sort == f"-{name}":
+            target, state = name, "descending"
+        elif sort == name:
+            target, state = f"-{name}", "ascending"
+        else:
+            target, state = (name if name == "name" else f"-{name}"), ""
+        links[name] = {"href": "?" + urlencode({"by": by, "sort": target}), "state": state}
+    return links
 
 
 class ListPage(FilterView):
@@ -237,6 +293,7 @@ class PersonDetail(KeyDetail):
         context["feed_url"] = feed_url(
             "commitments:feed", QueryDict.fromkeys(["person"], value=self.object.key)
         )
+        context["scorecard"] = scorecards.person_card(self.object)
         return context
 
 

@@ -278,6 +278,10 @@ def public_pages():
         Office.objects.filter(person=None).first().get_absolute_url(),
         f"{source.get_absolute_url()}?cite=commitment:{cited.key}",
         "/progress/",
+        "/scorecards/",
+        "/scorecards/?by=person&sort=-overdue",
+        "/scorecards/?by=cabinet",
+        "/scorecards/?by=theme&sort=name",
     ]
 
 
