@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.db import transaction
 from django.utils.text import slugify
 
-from .. import services
+from .. import bulk, services
 from ..models import (
     KST_TEXT_URL,
     REGISTER_URL,
@@ -351,8 +351,7 @@ class Resolver:
                 new.append(letter)
                 by_kamerstuk[(dossier.pk, number)] = letter
             self.letter_cache[identity] = letter
-        Letter.objects.bulk_create(new)
-        Letter.history.bulk_history_create(new)
+        bulk.insert_with_history(Letter, new)
 
     def dossiers_for(self, pairs, titles=None):
         """{label: Dossier} for (number, addition) pairs; missing ones created in bulk."""
@@ -368,8 +367,7 @@ class Resolver:
                 Dossier(key=key, number=label, title=titles.get(label, "")[:300])
                 for label, key in zip(new_labels, keys, strict=True)
             ]
-            Dossier.objects.bulk_create(new)
-            Dossier.history.bulk_history_create(new)
+            bulk.insert_with_history(Dossier, new)
             for dossier in new:
                 self.dossiers[dossier.number] = dossier
         return {label: self.dossiers[label] for label in labels}
@@ -535,12 +533,13 @@ def create_commitments(records, resolver, report):
         )
     services.create_with_first_updates(Commitment, commitments, updates)
     through = Commitment.fulfilment_letters.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(commitment_id=c.pk, letter_id=letter.pk)
             for c in commitments
             for letter in c.fulfilled_by
-        ]
+        ],
     )
     report.created += len(commitments)
     report.flagged += sum(c.needs_review for c in commitments)
@@ -689,12 +688,13 @@ def create_motions(pairs, resolver, report):
         motion.key = key
     services.create_with_first_updates(Motion, motions, [None] * len(motions))
     through = Motion.co_submitters.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(motion_id=motion.pk, memberofparliament_id=member.pk)
             for motion, record in pairs
             for member in unique_members(resolver, record)
-        ]
+        ],
     )
     report.created += len(motions)
 
