@@ -425,13 +425,21 @@ def fill(record, field_name, value):
 # Toezeggingen
 
 
-def store_toezeggingen(records, resolver, report, since=None):
+def known_records(model, records, number_field):
+    """The tracker's records of ``model`` for a page, locked until the page is written:
+    ({Tweede Kamer id: record}, {register number: record})."""
     ids = [r.tk_id for r in records]
     numbers = [r.nummer for r in records if r.nummer]
-    known = {str(c.tk_id): c for c in Commitment.objects.select_for_update().filter(tk_id__in=ids)}
+    locked = model.objects.select_for_update()
+    known = {str(o.tk_id): o for o in locked.filter(tk_id__in=ids)}
     by_number = {
-        c.tk_number: c for c in Commitment.objects.select_for_update().filter(tk_number__in=numbers)
+        getattr(o, number_field): o for o in locked.filter(**{f"{number_field}__in": numbers})
     }
+    return known, by_number
+
+
+def store_toezeggingen(records, resolver, report, since=None):
+    known, by_number = known_records(Commitment, records, "tk_number")
     pending = {}  # new records, created together
     pending_numbers = set()
 
@@ -623,12 +631,7 @@ def apply_status(commitment, record, old_raw, letters, report):
 
 
 def store_motions(records, resolver, report, since=None):
-    ids = [r.tk_id for r in records]
-    numbers = [r.nummer for r in records if r.nummer]
-    known = {str(m.tk_id): m for m in Motion.objects.select_for_update().filter(tk_id__in=ids)}
-    by_number = {
-        m.zaak_number: m for m in Motion.objects.select_for_update().filter(zaak_number__in=numbers)
-    }
+    known, by_number = known_records(Motion, records, "zaak_number")
     dossiers = resolver.dossiers_for(
         [(r.dossier_nummer, r.dossier_toevoeging) for r in records if r.dossier_nummer],
         {dossier_label(r.dossier_nummer, r.dossier_toevoeging): r.dossier_titel for r in records},
