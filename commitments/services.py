@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from . import bulk
 from .due import parse_due
 from .models import (
     CURRENT_STATUS_FIELDS,
@@ -257,7 +258,7 @@ def create_with_first_updates(model, subjects, updates):
             subject.made_on_or_letter = subject.made_on or (
                 subject.source_letter.date if subject.source_letter_id else None
             )
-    model.objects.bulk_create(subjects)
+    bulk.insert(model, subjects)
     rows = []
     for subject, update in zip(subjects, updates, strict=True):
         if update is not None:
@@ -267,8 +268,7 @@ def create_with_first_updates(model, subjects, updates):
                 )
             setattr(update, model._meta.model_name, subject)
             rows.append(update)
-    StatusUpdate.objects.bulk_create(rows)
-    StatusUpdate.history.bulk_history_create(rows)
+    bulk.insert_with_history(StatusUpdate, rows)
     if rows:
         updated = model.objects.filter(pk__in=[subject.pk for subject in subjects])
         updated.refresh_current_status()
@@ -276,5 +276,5 @@ def create_with_first_updates(model, subjects, updates):
         for subject in subjects:
             for field in CURRENT_STATUS_FIELDS:
                 setattr(subject, field, getattr(fresh[subject.pk], field))
-    model.history.bulk_history_create(subjects)
+    bulk.insert_history(model, subjects)
     return subjects

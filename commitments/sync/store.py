@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.db import transaction
 from django.utils.text import slugify
 
-from .. import services
+from .. import bulk, services
 from ..models import (
     KST_TEXT_URL,
     REGISTER_URL,
@@ -351,8 +351,7 @@ class Resolver:
                 new.append(letter)
                 by_kamerstuk[(dossier.pk, number)] = letter
             self.letter_cache[identity] = letter
-        Letter.objects.bulk_create(new)
-        Letter.history.bulk_history_create(new)
+        bulk.insert_with_history(Letter, new)
 
     def dossiers_for(self, pairs, titles=None):
         """{label: Dossier} for (number, addition) pairs; missing ones created in bulk."""
@@ -368,8 +367,7 @@ class Resolver:
                 Dossier(key=key, number=label, title=titles.get(label, "")[:300])
                 for label, key in zip(new_labels, keys, strict=True)
             ]
-            Dossier.objects.bulk_create(new)
-            Dossier.history.bulk_history_create(new)
+            bulk.insert_with_history(Dossier, new)
             for dossier in new:
                 self.dossiers[dossier.number] = dossier
         return {label: self.dossiers[label] for label in labels}
@@ -427,13 +425,21 @@ def fill(record, field_name, value):
 # Toezeggingen
 
 
-def store_toezeggingen(records, resolver, report, since=None):
+def known_records(model, records, number_field):
+    """The tracker's records of ``model`` for a page, locked until the page is written:
+    ({Tweede Kamer id: record}, {register number: record})."""
     ids = [r.tk_id for r in records]
     numbers = [r.nummer for r in records if r.nummer]
-    known = {str(c.tk_id): c for c in Commitment.objects.select_for_update().filter(tk_id__in=ids)}
+    locked = model.objects.select_for_update()
+    known = {str(o.tk_id): o for o in locked.filter(tk_id__in=ids)}
     by_number = {
-        c.tk_number: c for c in Commitment.objects.select_for_update().filter(tk_number__in=numbers)
+        getattr(o, number_field): o for o in locked.filter(**{f"{number_field}__in": numbers})
     }
+    return known, by_number
+
+
+def store_toezeggingen(records, resolver, report, since=None):
+    known, by_number = known_records(Commitment, records, "tk_number")
     pending = {}  # new records, created together
     pending_numbers = set()
 
@@ -535,12 +541,13 @@ def create_commitments(records, resolver, report):
         )
     services.create_with_first_updates(Commitment, commitments, updates)
     through = Commitment.fulfilment_letters.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(commitment_id=c.pk, letter_id=letter.pk)
             for c in commitments
             for letter in c.fulfilled_by
-        ]
+        ],
     )
     report.created += len(commitments)
     report.flagged += sum(c.needs_review for c in commitments)
@@ -624,12 +631,7 @@ def apply_status(commitment, record, old_raw, letters, report):
 
 
 def store_motions(records, resolver, report, since=None):
-    ids = [r.tk_id for r in records]
-    numbers = [r.nummer for r in records if r.nummer]
-    known = {str(m.tk_id): m for m in Motion.objects.select_for_update().filter(tk_id__in=ids)}
-    by_number = {
-        m.zaak_number: m for m in Motion.objects.select_for_update().filter(zaak_number__in=numbers)
-    }
+    known, by_number = known_records(Motion, records, "zaak_number")
     dossiers = resolver.dossiers_for(
         [(r.dossier_nummer, r.dossier_toevoeging) for r in records if r.dossier_nummer],
         {dossier_label(r.dossier_nummer, r.dossier_toevoeging): r.dossier_titel for r in records},
@@ -689,12 +691,13 @@ def create_motions(pairs, resolver, report):
         motion.key = key
     services.create_with_first_updates(Motion, motions, [None] * len(motions))
     through = Motion.co_submitters.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(motion_id=motion.pk, memberofparliament_id=member.pk)
             for motion, record in pairs
             for member in unique_members(resolver, record)
-        ]
+        ],
     )
     report.created += len(motions)
 
