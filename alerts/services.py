@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments.changes import status_label, with_previous_status
-from commitments.models import CLOSED_STATUSES, Commitment, StatusUpdate
+from commitments.choices import CLOSED_STATUSES
+from commitments.models import Commitment, StatusUpdate
 
 from .models import Subscription
 from .targets import InvalidTarget, resolve, scope

@@ -16,22 +16,19 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .choices import DatePrecision, DeadlineState, Origin, Status
 from .models import (
     UPDATE_ORDER,
     Cabinet,
     Commitment,
-    DatePrecision,
-    DeadlineState,
     Dossier,
     Letter,
     MemberOfParliament,
     Ministry,
     Motion,
     Office,
-    Origin,
     Person,
     SourceDocument,
-    Status,
     StatusUpdate,
     Theme,
     office_label,

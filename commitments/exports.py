@@ -38,8 +38,9 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .choices import Role
 from .filters import CommitmentFilter, LetterFilter, MotionFilter
-from .models import Commitment, Letter, Motion, Role
+from .models import Commitment, Letter, Motion
 
 TEXT = CharField()  # the type of every text column; Concat needs one type
 CHUNK_SIZE = 2000  # rows fetched from the database at a time, without COPY

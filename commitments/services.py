@@ -7,18 +7,9 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from .choices import DatePrecision, Origin, Status
 from .due import parse_due
-from .models import (
-    Commitment,
-    DatePrecision,
-    Letter,
-    Motion,
-    Origin,
-    SourceDocument,
-    Status,
-    StatusUpdate,
-    current_status_fields,
-)
+from .models import Commitment, Letter, Motion, SourceDocument, StatusUpdate, current_status_fields
 from .text import normalise
 
 

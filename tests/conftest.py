@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from commitments.setup import ensure_researchers_group
+from commitments.permissions import ensure_researchers_group
 
 
 @pytest.fixture

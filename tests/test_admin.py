@@ -9,7 +9,8 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import Commitment, Letter, Motion, Status, StatusUpdate, Theme
+from commitments.choices import Status
+from commitments.models import Commitment, Letter, Motion, StatusUpdate, Theme
 
 from . import factories
 

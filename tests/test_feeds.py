@@ -9,8 +9,8 @@ from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.urls import reverse
 
+from commitments.choices import Status
 from commitments.feeds import filtered_updates
-from commitments.models import Status
 
 from . import factories
 

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from commitments import services
-from commitments.models import Commitment, Status, StatusUpdate
+from commitments.choices import Status
+from commitments.models import Commitment, StatusUpdate
 
 from . import factories
 
