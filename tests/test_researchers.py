@@ -385,20 +385,42 @@ def test_status_changes_are_in_the_history_with_their_researcher(researcher):
     assert commitment.history.count() == 2
 
 
-def test_a_save_that_loses_the_race_after_the_form_check_is_refused_cleanly(
-    admin_client, monkeypatch
-):
-    """The form's check passed, then someone else saved first: nothing is saved and the
-    editor is told, instead of an error page."""
-    from commitments import admin as tracker_admin
-
+def test_a_stale_save_is_shown_again_with_the_reason_and_nothing_saved(admin_client):
+    """Someone else saved first: the write path refuses, and the editor gets the form back
+    with their own edit in it and the reason above it."""
     commitment = factories.commitment(title="Origineel")
     loaded = commitment_form(commitment)
     Commitment.objects.filter(pk=commitment.pk).update(version=2, title="Ander")
-    monkeypatch.setattr(tracker_admin.VersionedForm, "clean", lambda form: form.cleaned_data)
     response = admin_client.post(change_url(commitment), {**loaded, "title": "Mijn editie"})
-    assert response.status_code == 302 and response["Location"] == change_url(commitment)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [error.code for error in form.non_field_errors().as_data()] == ["stale"]
+    assert form["title"].value() == "Mijn editie"
     commitment.refresh_from_db()
-    assert commitment.title == "Ander"
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any(str(commitment._meta.verbose_name) in m for m in messages)
+    assert (commitment.title, commitment.version) == ("Ander", 2)
+
+
+def test_an_update_refused_by_the_write_path_undoes_the_whole_save(researcher_client):
+    """The record's edit is saved before its new status updates; when the write path
+    refuses an update, the edit is not kept either, and the update's form shows why."""
+    commitment, other = factories.commitment(title="Origineel"), factories.commitment()
+    foreign = factories.status_update(other, Status.OPEN, date(2021, 1, 1))
+    response = researcher_client.post(
+        change_url(commitment),
+        {
+            **commitment_form(commitment, title="Bewerkt"),
+            "updates-TOTAL_FORMS": "1",
+            "updates-0-date": "2021-04-01", "updates-0-status": "fulfilled",
+            "updates-0-corrects": foreign.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert list(inline.formset.errors[0]) == ["corrects"]
+    assert response.context["adminform"].form["title"].value() == "Bewerkt"
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.version, commitment.status) == (
+        "Origineel", 1, Status.OPEN,
+    )  # fmt: skip
+    assert commitment.updates.count() == 0
+    assert commitment.history.count() == 1
