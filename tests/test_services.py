@@ -22,25 +22,24 @@ def days_from_today(n):
     return timezone.localdate() + timedelta(days=n)
 
 
-def test_due_phrase_is_read_into_a_range_when_saved():
+@pytest.mark.parametrize(
+    ("phrase", "made_on", "due"),
+    [
+        (
+            "in het eerste kwartaal van 2021",
+            date(2020, 11, 2),
+            (date(2021, 1, 1), date(2021, 3, 31)),
+        ),
+        # A relative phrase counts from the date made.
+        ("later dit jaar", date(2020, 6, 1), (date(2020, 6, 1), date(2020, 12, 31))),
+    ],
+)
+def test_due_phrase_is_read_into_a_range_when_saved(phrase, made_on, due):
     commitment = services.save_tracked(
-        Commitment(
-            key="tz-q1", title="t", text="t", made_on=date(2020, 11, 2),
-            due_phrase="in het eerste kwartaal van 2021",
-        )
-    )  # fmt: skip
-    assert (commitment.due_start, commitment.due_end) == (date(2021, 1, 1), date(2021, 3, 31))
+        Commitment(key="tz-q1", title="t", text="t", made_on=made_on, due_phrase=phrase)
+    )
+    assert (commitment.due_start, commitment.due_end) == due
     assert not commitment.due_needs_review
-
-
-def test_relative_due_phrase_counts_from_the_date_made():
-    commitment = services.save_tracked(
-        Commitment(
-            key="tz-later", title="t", text="t", made_on=date(2020, 6, 1),
-            due_phrase="later dit jaar",
-        )
-    )  # fmt: skip
-    assert (commitment.due_start, commitment.due_end) == (date(2020, 6, 1), date(2020, 12, 31))
 
 
 def test_unreadable_due_phrase_is_kept_and_flagged_not_guessed():
