@@ -294,6 +294,8 @@ def save_record(record, reason):
         else:
             record.full_clean()
             record.save()
+    except services.StaleEditError:
+        raise  # changed meanwhile by someone else: not a fault of the seed data
     except ValidationError as exc:
         raise SeedError(f"{record._meta.model_name} {record.key}: {exc.message_dict}") from exc
 
