@@ -25,21 +25,18 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
+from commitments.choices import LetterKind, MotionKind, Role, Status
 from commitments.models import (
     Cabinet,
     Commitment,
     Dossier,
     Letter,
-    LetterKind,
     MemberOfParliament,
     Ministry,
     Motion,
-    MotionKind,
     Office,
     Person,
-    Role,
     SourceDocument,
-    Status,
     StatusUpdate,
     Theme,
 )

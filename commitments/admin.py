@@ -1,12 +1,10 @@
 """The researchers' workspace. Status updates are added, never edited: the inline on
 commitments and motions only adds rows, and saves them through services.record_status_update."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -16,26 +14,30 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .choices import DeadlineState, Origin
+from .forms import (
+    BulkStatusUpdateForm,
+    Refused,
+    StatusUpdateForm,
+    VersionedForm,
+    add_service_error,
+    with_service_errors,
+)
 from .models import (
     UPDATE_ORDER,
     Cabinet,
     Commitment,
-    DatePrecision,
-    DeadlineState,
     Dossier,
     Letter,
     MemberOfParliament,
     Ministry,
     Motion,
     Office,
-    Origin,
     Person,
     SourceDocument,
-    Status,
     StatusUpdate,
     Theme,
     office_label,
-    validate_past_date,
 )
 
 
@@ -181,50 +183,22 @@ class LetterAdmin(SourcedAdmin):
         services.save_letter(obj)
 
 
-class StatusUpdateInlineForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "date_precision" in self.fields:
-            self.fields["date_precision"].required = False  # exact unless chosen
-
-    def clean_date_precision(self):
-        return self.cleaned_data.get("date_precision") or DatePrecision.EXACT
-
-    def clean_corrects(self):
-        corrects = self.cleaned_data.get("corrects")
-        instance = self.instance
-        if corrects and (corrects.commitment_id, corrects.motion_id) != (
-            instance.commitment_id,
-            instance.motion_id,
-        ):
-            raise forms.ValidationError(
-                _("A correction must concern the same commitment or motion.")
-            )
-        return corrects
-
-
 class StatusUpdateInline(admin.StackedInline):
     """Adds status updates; existing ones are shown read-only and kept forever."""
 
     model = StatusUpdate
-    form = StatusUpdateInlineForm
+    form = StatusUpdateForm
     extra = 0
-    fields = [
-        "date",
-        "date_precision",
-        "status",
-        "note",
-        "evidence_letter",
-        "source_document",
-        "source_passage",
-        "evidence_url",
-        "corrects",
-        "researcher",
-        "origin",
-    ]
+    # The bulk action's fields, and what only makes sense for one item at a time.
+    fields = [*StatusUpdateForm.Meta.fields, "source_document", "corrects", "researcher", "origin"]
     readonly_fields = ["researcher", "origin"]
     autocomplete_fields = ["evidence_letter", "source_document", "corrects"]
     ordering = list(UPDATE_ORDER)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_service_errors(formset.form, getattr(request, "service_errors", None))
+        return formset
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -233,91 +207,40 @@ class StatusUpdateInline(admin.StackedInline):
         return False
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded, so a save over someone else's is refused."""
-
-    expected_version = forms.IntegerField(
-        label=_("version when opened"), widget=forms.HiddenInput, required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # Inside the admin's transaction: lock the row, compare versions.
-            current = (
-                type(self.instance)
-                .objects.select_for_update()
-                .values_list("version", flat=True)
-                .get(pk=self.instance.pk)
-            )
-            if current != cleaned.get("expected_version"):
-                raise forms.ValidationError(str(services.StaleEditError(self.instance)))
-        return cleaned
-
-
-class StatusUpdateForm(forms.Form):
-    """One evidence form for the bulk action."""
-
-    date = forms.DateField(
-        label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_past_date],
-    )
-    date_precision = forms.ChoiceField(
-        label=_("Date precision"),
-        choices=DatePrecision.choices,
-        initial=DatePrecision.EXACT,
-        required=False,
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    evidence_letter = forms.ModelChoiceField(
-        label=_("Evidence letter"),
-        queryset=Letter.objects.select_related("dossier"),
-        required=False,
-    )
-    source_passage = forms.CharField(
-        label=_("Verbatim passage"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    evidence_url = forms.URLField(label=_("Evidence URL"), required=False, max_length=500)
-
-    def clean_date_precision(self):
-        return self.cleaned_data["date_precision"] or DatePrecision.EXACT
-
-
 @admin.action(description=_("Record status update for the selected items"))
 def record_status_update_action(modeladmin, request, queryset):
     """Shows one evidence form, then records the same update for every selected item."""
     if "apply" in request.POST:
-        form = StatusUpdateForm(request.POST)
+        form = BulkStatusUpdateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            with transaction.atomic():
-                for subject in queryset:
-                    services.record_status_update(subject=subject, researcher=request.user, **data)
-            warning = services.passage_warning(data["evidence_letter"], data["source_passage"])
-            if warning:
-                modeladmin.message_user(request, warning, messages.WARNING)
-            modeladmin.message_user(
-                request,
-                ngettext(
-                    "Recorded the status update for %(count)d item.",
-                    "Recorded the status update for %(count)d items.",
-                    len(queryset),
+            values = form.recorded_values()
+            try:
+                with transaction.atomic():
+                    for subject in queryset:
+                        services.record_status_update(
+                            subject=subject, researcher=request.user, **values
+                        )
+            except ValidationError as error:
+                add_service_error(form, error)  # nothing was recorded
+            else:
+                warning = services.passage_warning(
+                    values["evidence_letter"], values["source_passage"]
                 )
-                % {"count": len(queryset)},
-                messages.SUCCESS,
-            )
-            return None
+                if warning:
+                    modeladmin.message_user(request, warning, messages.WARNING)
+                modeladmin.message_user(
+                    request,
+                    ngettext(
+                        "Recorded the status update for %(count)d item.",
+                        "Recorded the status update for %(count)d items.",
+                        len(queryset),
+                    )
+                    % {"count": len(queryset)},
+                    messages.SUCCESS,
+                )
+                return None
     else:
-        form = StatusUpdateForm()
+        form = BulkStatusUpdateForm()
     return TemplateResponse(
         request,
         "admin/commitments/record_status_update.html",
@@ -345,48 +268,50 @@ class TrackableAdmin(SourcedAdmin):
     actions = [record_status_update_action]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form refuses a stale edit; this catches the rare save that loses the race
-        # after the form was checked (the service's conditional update), with nothing saved.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.StaleEditError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        except Refused as refused:
+            # The write path refused what the forms passed, and the view's transaction
+            # was rolled back: show the same forms again, with its errors on their fields.
+            request.service_errors = refused.errors
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return with_service_errors(form, getattr(request, "service_errors", None))
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.origin = Origin.RESEARCHER
-        services.save_tracked(
-            obj,
-            expected_version=form.cleaned_data.get("expected_version"),
-            phrase_changed="due_phrase" in form.changed_data,
-        )
+        try:
+            services.save_tracked(
+                obj,
+                expected_version=form.cleaned_data.get("expected_version"),
+                phrase_changed="due_phrase" in form.changed_data,
+            )
+        except ValidationError as error:
+            raise Refused(form, error) from error
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusUpdate:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        warnings = []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not inline_form.cleaned_data:
                 continue
-            data = inline_form.cleaned_data
-            update = services.record_status_update(
-                subject=form.instance,
-                date=data["date"],
-                date_precision=data.get("date_precision") or DatePrecision.EXACT,
-                status=data["status"],
-                note=data.get("note", ""),
-                evidence_letter=data.get("evidence_letter"),
-                source_document=data.get("source_document"),
-                source_passage=data.get("source_passage", ""),
-                evidence_url=data.get("evidence_url", ""),
-                corrects=data.get("corrects"),
-                researcher=request.user,
-            )
+            try:
+                update = services.record_status_update(
+                    subject=form.instance,
+                    researcher=request.user,
+                    **inline_form.recorded_values(),
+                )
+            except ValidationError as error:
+                raise Refused(inline_form, error) from error
             formset.new_objects.append(update)
-            warning = services.passage_warning(update.evidence_letter, update.source_passage)
-            if warning:
-                self.message_user(request, warning, messages.WARNING)
+            warnings.append(services.passage_warning(update.evidence_letter, update.source_passage))
+        for warning in filter(None, warnings):
+            self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(Motion)

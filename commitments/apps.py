@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def create_researchers_group(sender, **kwargs):
-    from .setup import ensure_researchers_group
+    from .permissions import ensure_researchers_group
 
     ensure_researchers_group()
 

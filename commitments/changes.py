@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .choices import Status
 from .feeds import StatusUpdateItems
-from .models import UPDATE_ORDER, Status, StatusUpdate
+from .models import UPDATE_ORDER, StatusUpdate
 
 DEFAULT_DAYS = 30
 NEW = "new"

@@ -37,16 +37,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import (
-    CLOSED_STATUSES,
-    UPDATE_ORDER,
-    Commitment,
-    DeadlineState,
-    Motion,
-    Status,
-    StatusUpdate,
-    person_label,
-)
+from .choices import CLOSED_STATUSES, DeadlineState, Status
+from .models import UPDATE_ORDER, Commitment, Motion, StatusUpdate, person_label
 
 STATUSES = list(Status)
 # A day at most: the key also changes with the data and the date.

@@ -12,17 +12,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .choices import DeadlineState, LetterKind, MotionKind, Status
 from .models import (
     Cabinet,
     Commitment,
-    DeadlineState,
     Letter,
-    LetterKind,
     Ministry,
     Motion,
-    MotionKind,
     Person,
-    Status,
     StatusUpdate,
     Theme,
     deadline_condition,

@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import models, services
+from .choices import Origin
 from .text import normalise
 
 # Fields that are derived or kept by the application, never compared with the fixture.
@@ -278,7 +279,7 @@ def from_documents(queryset):
     one the register sync made, so the others give none."""
     if "origin" not in {field.name for field in queryset.model._meta.get_fields()}:
         return queryset.none()
-    return queryset.filter(origin=models.Origin.DOCUMENT)
+    return queryset.filter(origin=Origin.DOCUMENT)
 
 
 def save_record(record, reason):
@@ -293,6 +294,8 @@ def save_record(record, reason):
         else:
             record.full_clean()
             record.save()
+    except services.StaleEditError:
+        raise  # changed meanwhile by someone else: not a fault of the seed data
     except ValidationError as exc:
         raise SeedError(f"{record._meta.model_name} {record.key}: {exc.message_dict}") from exc
 

@@ -8,23 +8,22 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from . import bulk
+from .choices import DatePrecision, Origin, Status
 from .due import parse_due
 from .models import (
     CURRENT_STATUS_FIELDS,
     Commitment,
-    DatePrecision,
     Letter,
     Motion,
-    Origin,
     SourceDocument,
-    Status,
     StatusUpdate,
 )
 from .text import normalise
 
 
-class StaleEditError(Exception):
-    """The record changed since the editor loaded it; saving would overwrite that change."""
+class StaleEditError(ValidationError):
+    """The record changed since the editor loaded it; saving would overwrite that change.
+    A ValidationError of the whole record, so a form shows it above its fields."""
 
     def __init__(self, record):
         self.record = record
@@ -34,7 +33,8 @@ class StaleEditError(Exception):
                 "Your changes were not saved: reload the page, check the other changes "
                 "and make yours again."
             )
-            % {"model": record._meta.verbose_name}
+            % {"model": record._meta.verbose_name},
+            code="stale",
         )
 
 
@@ -124,6 +124,11 @@ def passage_warning(letter, passage):
     }
 
 
+def check_status(status):
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status code: %(status)s") % {"status": status}})
+
+
 @transaction.atomic
 def record_status_update(
     *,
@@ -151,10 +156,11 @@ def record_status_update(
     its updates with ``origin=Origin.REGISTER`` and no researcher."""
     if not isinstance(subject, (Commitment, Motion)):
         raise TypeError("subject must be a commitment or a motion")
-    if status not in Status.values:
-        raise ValidationError(_("Unknown status code: %(status)s") % {"status": status})
+    check_status(status)
     if corrects is not None and corrects.subject != subject:
-        raise ValidationError(_("A correction must concern the same commitment or motion."))
+        raise ValidationError(
+            {"corrects": _("A correction must concern the same commitment or motion.")}
+        )
     if source_document is None and evidence_letter is not None:
         source_document = evidence_letter.text_document
     update = StatusUpdate(
@@ -262,10 +268,7 @@ def create_with_first_updates(model, subjects, updates):
     rows = []
     for subject, update in zip(subjects, updates, strict=True):
         if update is not None:
-            if update.status not in Status.values:
-                raise ValidationError(
-                    _("Unknown status code: %(status)s") % {"status": update.status}
-                )
+            check_status(update.status)
             setattr(update, model._meta.model_name, subject)
             rows.append(update)
     bulk.insert_with_history(StatusUpdate, rows)

@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.utils import translation
 
-from commitments.setup import ensure_researchers_group
+from commitments.permissions import ensure_researchers_group
 
 
 @pytest.fixture

@@ -4,18 +4,17 @@ import itertools
 from datetime import date
 
 from commitments import services
+from commitments.choices import LetterKind, Role
 from commitments.models import (
     Cabinet,
     Commitment,
     Dossier,
     Letter,
-    LetterKind,
     MemberOfParliament,
     Ministry,
     Motion,
     Office,
     Person,
-    Role,
     SourceDocument,
     Theme,
 )

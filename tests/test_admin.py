@@ -3,13 +3,13 @@ from datetime import date, timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import Commitment, Letter, Motion, Status, StatusUpdate, Theme
+from commitments.choices import Status
+from commitments.models import Commitment, Letter, Motion, StatusUpdate, Theme
 
 from . import factories
 
@@ -51,7 +51,7 @@ def test_changelist_search_add_and_change(admin_client, one_of_each, model):
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
     response = admin_client.get(admin_url(model, "changelist"), {"q": obj.key})
     assert response.status_code == 200
-    assert response.context["cl"].result_count >= 1
+    assert obj in response.context["cl"].result_list
     add = admin_client.get(admin_url(model, "add"))
     # Status updates are added on their commitment or motion, never on their own.
     assert add.status_code == (403 if model is StatusUpdate else 200)
@@ -115,7 +115,9 @@ def test_inline_rejects_an_unknown_status_and_saves_nothing(researcher_client):
         inline_data(commitment, date="2021-04-01", status="done"),
     )
     assert response.status_code == 200
-    assert "done" in response.content.decode()
+    (inline,) = response.context["inline_admin_formsets"]
+    assert list(inline.formset.errors[0]) == ["status"]
+    assert inline.formset.forms[0]["status"].value() == "done"  # shown back as entered
     assert not StatusUpdate.objects.exists()
 
 
@@ -126,6 +128,8 @@ def test_inline_rejects_a_malformed_date(researcher_client):
         inline_data(commitment, date="2 november", status=Status.OPEN),
     )
     assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert list(inline.formset.errors[0]) == ["date"]
     assert not StatusUpdate.objects.exists()
 
 
@@ -134,7 +138,11 @@ def test_researchers_cannot_delete_or_manage_users(researcher_client):
     delete = researcher_client.get(admin_url(Commitment, "delete", commitment.pk))
     assert delete.status_code == 403
     assert researcher_client.get(admin_url(User, "changelist")).status_code == 403
-    assert researcher_client.get(admin_url(Commitment, "changelist")).status_code == 200
+    changelist = researcher_client.get(admin_url(Commitment, "changelist"))
+    assert list(changelist.context["cl"].result_list) == [commitment]
+    assert changelist.context["cl"].model_admin.get_actions(changelist.wsgi_request).keys() == {
+        "record_status_update_action"
+    }  # no "delete selected"
 
 
 def test_superusers_can_delete(admin_client):
@@ -247,33 +255,8 @@ def test_no_record_is_reverted_around_the_write_path(request, who):
     )  # fmt: skip
 
 
-FAR_FUTURE, TOO_EARLY = date(2999, 1, 1), date(1, 1, 1)
-
-
 def days_from_today(n):
     return timezone.localdate() + timedelta(days=n)
-
-
-@pytest.mark.parametrize("day", [FAR_FUTURE, TOO_EARLY, date(1899, 12, 31)])
-def test_the_write_path_refuses_status_dates_out_of_range(day):
-    commitment = factories.commitment()
-    with pytest.raises(ValidationError) as error:
-        factories.status_update(commitment, Status.FULFILLED, day)
-    assert list(error.value.message_dict) == ["date"]
-    assert not StatusUpdate.objects.exists()
-    commitment.refresh_from_db()
-    assert commitment.status == Status.OPEN
-
-
-def test_status_dates_up_to_tomorrow_are_accepted():
-    commitment = factories.commitment()
-    factories.status_update(commitment, Status.IN_PROGRESS, date(1900, 1, 1))
-    factories.status_update(commitment, Status.FULFILLED, days_from_today(1))
-    with pytest.raises(ValidationError) as error:
-        factories.status_update(commitment, Status.LAPSED, days_from_today(2))
-    assert error.value.error_dict["date"][0].code == "future_date"
-    commitment.refresh_from_db()
-    assert (commitment.status, commitment.status_date) == (Status.FULFILLED, days_from_today(1))
 
 
 @pytest.mark.parametrize("day", ["2999-01-01", "0001-01-01"])

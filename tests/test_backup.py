@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from commitments import services
-from commitments.models import Commitment, Status, StatusUpdate
+from commitments.choices import Status
+from commitments.models import Commitment, StatusUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

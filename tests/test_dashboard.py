@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from commitments import dashboard, services
+from commitments.choices import DeadlineState, Status
 from commitments.filters import CommitmentFilter
-from commitments.models import Commitment, DeadlineState, Motion, Status, StatusUpdate
+from commitments.models import Commitment, Motion, StatusUpdate
 
 from . import factories
 

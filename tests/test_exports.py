@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from commitments import exports
-from commitments.models import Commitment, DatePrecision, Letter, Motion, Status
+from commitments.choices import DatePrecision, Status
+from commitments.models import Commitment, Letter, Motion
 
 from . import factories
 

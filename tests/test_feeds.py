@@ -8,8 +8,8 @@ from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.utils import translation
 
+from commitments.choices import Status
 from commitments.feeds import filtered_updates
-from commitments.models import Status
 
 from . import factories
 

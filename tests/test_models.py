@@ -5,13 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commitments import services
+from commitments.choices import DatePrecision, Status
 from commitments.models import (
     Cabinet,
     Commitment,
-    DatePrecision,
     Letter,
     Motion,
-    Status,
     StatusUpdate,
     current_status_fields,
 )

@@ -11,8 +11,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from commitments.choices import Status
 from commitments.filters import CommitmentFilter, LetterFilter
-from commitments.models import MemberOfParliament, Person, Status
+from commitments.models import MemberOfParliament, Person
 
 from . import factories
 

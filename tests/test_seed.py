@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from commitments import services
-from commitments.models import Commitment, SourceDocument, Status, StatusUpdate
+from commitments.choices import Status
+from commitments.models import Commitment, SourceDocument, StatusUpdate
 
 FIXTURES = sorted(Path(settings.FIXTURES_DIR).glob("*.json"))
 RECORDS = [(path.name, record) for path in FIXTURES for record in json.loads(path.read_text())]
@@ -342,7 +343,8 @@ def test_estimated_dates_are_marked_and_explained():
 
 
 def test_seeded_records_keep_their_date_precision(seeded):
-    from commitments.models import DatePrecision, Letter
+    from commitments.choices import DatePrecision
+    from commitments.models import Letter
 
     assert Letter.objects.get(key="kst-30420-415").date_precision == DatePrecision.NOT_AFTER
     expected = Counter(u.get("date_precision", "exact") for u in fixture_fields("statusupdate"))

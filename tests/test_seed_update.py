@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from commitments import services
-from commitments.models import Commitment, Letter, Motion, Status, StatusUpdate, Theme
+from commitments.choices import Status
+from commitments.models import Commitment, Letter, Motion, StatusUpdate, Theme
 from commitments.seeding import read_replaced_keys
 
 from .test_researchers import change_url, commitment_form

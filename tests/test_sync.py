@@ -12,17 +12,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from commitments import services
+from commitments.choices import DatePrecision, MotionOutcome, Origin, Status
 from commitments.management.commands import sync_tk
 from commitments.models import (
     Commitment,
-    DatePrecision,
     Letter,
     MemberOfParliament,
     Motion,
-    MotionOutcome,
-    Origin,
     Person,
-    Status,
     StatusUpdate,
     SyncState,
 )

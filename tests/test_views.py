@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from commitments.models import DatePrecision, Status
+from commitments.choices import DatePrecision, Status
 
 from . import factories
 

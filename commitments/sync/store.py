@@ -25,23 +25,18 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .. import bulk, services
+from ..choices import DatePrecision, LetterKind, MotionOutcome, Origin, Role, Status
 from ..models import (
     KST_TEXT_URL,
     REGISTER_URL,
     Commitment,
-    DatePrecision,
     Dossier,
     Letter,
-    LetterKind,
     MemberOfParliament,
     Ministry,
     Motion,
-    MotionOutcome,
     Office,
-    Origin,
     Person,
-    Role,
-    Status,
     StatusUpdate,
     SyncState,
 )

@@ -5,7 +5,7 @@ shows the date of a letter or a status update (or a status date taken from one) 
 from django import template
 from django.utils.translation import gettext as _
 
-from commitments.models import DatePrecision
+from commitments.choices import DatePrecision
 
 register = template.Library()
 

@@ -14,15 +14,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from commitments.models import (
-    Commitment,
-    Letter,
-    Motion,
-    Office,
-    Person,
-    SourceDocument,
-    Status,
-)
+from commitments.choices import Status
+from commitments.models import Commitment, Letter, Motion, Office, Person, SourceDocument
 from commitments.views import CITING_MODELS, highlight
 
 from .conftest import new_context

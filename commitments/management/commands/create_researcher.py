@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.setup import ensure_researchers_group
+from commitments.permissions import ensure_researchers_group
 
 
 class Command(BaseCommand):

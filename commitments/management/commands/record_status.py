@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from commitments import services
-from commitments.models import Commitment, DatePrecision, Letter, Motion, Status
+from commitments.choices import DatePrecision, Status
+from commitments.models import Commitment, Letter, Motion
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from commitments.permissions import ensure_researchers_group
 from commitments.seeding import SeedError, seed
-from commitments.setup import ensure_researchers_group
 
 
 class Command(BaseCommand):
