@@ -8,10 +8,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from . import progress
 from .filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 from .models import (
     Commitment,
@@ -36,6 +38,13 @@ def feed_url(url_name, query=None, **kwargs):
         for name in ("page", "order"):
             query.pop(name, None)
     return f"{url}?{query.urlencode()}" if query else url
+
+
+def dashboard(request):
+    """The progress dashboard, read from the tallies the write path keeps (``progress``),
+    so it is not cached: it is as fast right after a change as before it."""
+    context = progress.figures(timezone.localdate().year)
+    return render(request, "commitments/progress.html", context)
 
 
 def home(request):
