@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import ExtractYear, FirstValue, Greatest, Lead
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,10 +62,16 @@ class Subject:
         self.made_field = made_field
         self.list_url_name = list_url_name
         self.due = due
+        self.urls = {}
 
     def list_url(self, **params):
         query = urlencode([(k, v) for k, v in params.items() if v is not None])
-        url = reverse(self.list_url_name)
+        # The dashboard has hundreds of links to one list: reverse its URL once (per
+        # script prefix, which reverse() includes).
+        prefix = get_script_prefix()
+        if prefix not in self.urls:
+            self.urls[prefix] = reverse(self.list_url_name)
+        url = self.urls[prefix]
         return f"{url}?{query}" if query else url
 
 
@@ -287,6 +293,7 @@ def status_cells(subject, counts, **params):
             "label": status.label,
             "n": counts.get(status, 0),
             "href": subject.list_url(**params, status=status.value),
+            "change": None,
         }
         for status in STATUSES
     ]
@@ -353,7 +360,9 @@ def breakdown_table(subject, groups, param):
         for status in STATUSES:
             n = counts.get(status.value, 0)
             href = subject.list_url(**params, status=status.value) if params else None
-            cells.append({"status": status, "label": status.label, "n": n, "href": href})
+            cells.append(
+                {"status": status, "label": status.label, "n": n, "href": href, "change": None}
+            )
         total = sum(counts.values())
         if not total:
             continue
