@@ -163,7 +163,8 @@ def add(name, delta):
 @transaction.atomic
 def refresh(model, ids):
     """Bring the tallies in step with the items of ``model`` (Commitment or Motion) with
-    these ids, as they are now (a deleted item adds nothing). Five queries per 2,000 items."""
+    these ids, as they are now (a deleted item adds nothing). About six queries per 2,000
+    items."""
     ids = sorted(set(ids))
     name = subject_name(model)
     for start in range(0, len(ids), CHUNK):
