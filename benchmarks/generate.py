@@ -25,6 +25,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
+from commitments import tallies
 from commitments.choices import LetterKind, MotionKind, Role, Status
 from commitments.models import (
     Cabinet,
@@ -1001,6 +1002,7 @@ def generate(sizes=None, using="default", progress=print, seed=SEED, vacuum=True
         Generator(sizes, connection, progress, seed).run()
         reset_sequences(connection)
         denormalise(connection, progress)
+        tallies.rebuild(progress)
         if connection.vendor == "postgresql":
             progress("  committing (deferred foreign-key checks run now) ...")
     if vacuum and not connection.in_atomic_block:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import services, tallies
 from .choices import DeadlineState, Origin
 from .forms import (
     BulkStatusUpdateForm,
@@ -291,6 +291,20 @@ class TrackableAdmin(SourcedAdmin):
             )
         except ValidationError as error:
             raise Refused(form, error) from error
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        tallies.refresh(type(form.instance), [form.instance.pk])  # the themes are saved now
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        tallies.refresh(type(obj), [pk])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies.refresh(queryset.model, ids)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusUpdate:

@@ -11,11 +11,15 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
+from . import tallies
+
 # (file, app labels or models, natural primary keys)
 PARTS = [
     ("auth.json", ["auth.group", "auth.user"], True),
     ("commitments.json", ["commitments"], False),
 ]
+# Counted again from the data after a load (``tallies.rebuild``).
+DERIVED = ["commitments.Tally", "commitments.ItemTally"]
 
 
 class BackupError(Exception):
@@ -31,6 +35,7 @@ def export_all(directory, progress=print):
         call_command(
             "dumpdata",
             *labels,
+            exclude=DERIVED,
             format="json-exact",
             output=str(directory / filename),
             indent=1,
@@ -63,4 +68,5 @@ def import_all(directory, progress=print):
     for filename in manifest["files"]:
         progress(f"Loading {filename}")
         call_command("loaddata", str(directory / filename), verbosity=0)
+    tallies.rebuild(progress)
     return manifest["counts"]

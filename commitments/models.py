@@ -1025,3 +1025,49 @@ class SyncState(models.Model):
 
     def __str__(self):
         return self.feed
+
+
+class Tally(models.Model):
+    """One figure of the progress dashboard, kept up to date by the write path
+    (``commitments.tallies``). Yearly figures marked cumulative store the change at
+    ``year``; their value in a year is the sum up to it."""
+
+    subject = models.CharField(_("subject"), max_length=20)
+    figure = models.CharField(_("figure"), max_length=20)
+    year = models.IntegerField(_("year"), default=0)
+    part = models.IntegerField(_("part"), default=0, help_text=_("An office or theme id."))
+    status = models.CharField(_("status"), max_length=30, blank=True)
+    n = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["subject", "figure", "year", "part", "status"]
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "figure", "year", "part", "status"], name="tally_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.figure} {self.year} {self.part} {self.status}: {self.n}"
+
+
+class ItemTally(models.Model):
+    """What one commitment or motion adds to the tallies, as stored the last time they
+    were brought in step with it: refreshing an item subtracts this and adds the new."""
+
+    subject = models.CharField(_("subject"), max_length=20)
+    item = models.IntegerField(_("item id"))
+    rows = models.JSONField(_("rows"), default=list)
+
+    class Meta:
+        ordering = ["subject", "item"]
+        verbose_name = _("item tally")
+        verbose_name_plural = _("item tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "item"], name="itemtally_unique_item")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.item}"

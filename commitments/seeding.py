@@ -41,7 +41,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import models, services
+from . import models, services, tallies
 from .choices import Origin
 from .text import normalise
 
@@ -524,6 +524,7 @@ def seed(paths=None, progress=None, *, update=False, dry_run=False):
     ``dry_run`` every change is made and reported, then rolled back."""
     with transaction.atomic():
         report = Seeder(update=update, progress=progress).run(paths)
+        tallies.rebuild()
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from . import bulk
+from . import bulk, tallies
 from .choices import DatePrecision, Origin, Status
 from .due import parse_due
 from .models import (
@@ -74,6 +74,7 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     record.full_clean(exclude=["key"] if record.pk else None, validate_unique=False)
     if record.pk is None:
         record.save()
+        tallies.refresh(type(record), [record.pk])
         return record
     if expected_version is None:
         raise ValueError("expected_version is required to change an existing record")
@@ -91,6 +92,7 @@ def save_tracked(record, *, expected_version=None, phrase_changed=False):
     for field, value in current.items():
         setattr(record, field, value)
     record.save()
+    tallies.refresh(type(record), [record.pk])
     return record
 
 
@@ -107,9 +109,11 @@ def save_letter(letter):
     """Save a letter, and give its new date to the commitments it records that have no
     date of their own."""
     letter.save()
-    Commitment.objects.filter(source_letter=letter, made_on=None).update(
-        made_on_or_letter=made_on_or_letter(Letter.objects.all())
-    )
+    dated = Commitment.objects.filter(source_letter=letter, made_on=None)
+    ids = list(dated.values_list("pk", flat=True))
+    if ids:
+        dated.update(made_on_or_letter=made_on_or_letter(Letter.objects.all()))
+        tallies.refresh(Commitment, ids)
     return letter
 
 
@@ -210,9 +214,9 @@ def correct_seeded_status_update(update, *, change_reason, **values):
 def refresh_current_status(subject, researcher=None, *, change_reason=None):
     """Bring the subject's current status in step with its updates: the status of the
     latest update, the date (and its precision) on which that status began, and the date
-    of the latest update (``models.current_status_fields``). The row is locked first, so
-    concurrent updates of one subject are applied one after the other, and the change is
-    saved through the model so its history records it."""
+    of the latest update (``models.current_status_fields``), and the dashboard's tallies.
+    The row is locked first, so concurrent updates of one subject are applied one after
+    the other, and the change is saved through the model so its history records it."""
     model = type(subject)
     locked = model.objects.select_for_update().get(pk=subject.pk)
     # A statement after the lock, so it sees the updates of whoever held the lock before.
@@ -232,6 +236,7 @@ def refresh_current_status(subject, researcher=None, *, change_reason=None):
         locked.save(update_fields=list(CURRENT_STATUS_FIELDS))
     for field, value in values.items():
         setattr(subject, field, value)
+    tallies.refresh(model, [subject.pk])
 
 
 @transaction.atomic
@@ -280,4 +285,5 @@ def create_with_first_updates(model, subjects, updates):
             for field in CURRENT_STATUS_FIELDS:
                 setattr(subject, field, getattr(fresh[subject.pk], field))
     bulk.insert_history(model, subjects)
+    tallies.refresh(model, [subject.pk for subject in subjects])
     return subjects

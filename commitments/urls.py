@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import changes, dashboard, exports, feeds, views
+from . import changes, exports, feeds, views
 
 app_name = "commitments"
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("ministers/<slug:key>/", views.PersonDetail.as_view(), name="person"),
     path("offices/<slug:key>/", views.OfficeDetail.as_view(), name="office"),
     path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
-    path("progress/", dashboard.progress, name="progress"),
+    path("progress/", views.dashboard, name="progress"),
     path("scorecards/", views.scorecards_page, name="scorecards"),
     path("feed/", feeds.StatusUpdateFeed(), name="feed"),
     path("changes/", changes.changes_page, name="changes"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from . import scorecards
+from . import progress, scorecards
 from .filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 from .models import (
     Commitment,
@@ -40,6 +40,13 @@ def feed_url(url_name, query=None, **kwargs):
         for name in ("page", "order"):
             query.pop(name, None)
     return f"{url}?{query.urlencode()}" if query else url
+
+
+def dashboard(request):
+    """The progress dashboard, read from the tallies the write path keeps (``progress``),
+    so it is not cached: it is as fast right after a change as before it."""
+    context = progress.figures(timezone.localdate().year)
+    return render(request, "commitments/progress.html", context)
 
 
 def home(request):

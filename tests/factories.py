@@ -3,7 +3,7 @@
 import itertools
 from datetime import date
 
-from commitments import services
+from commitments import services, tallies
 from commitments.choices import LetterKind, Role
 from commitments.models import (
     Cabinet,
@@ -110,6 +110,7 @@ def motion(**fields):
     themes = fields.pop("themes", [])
     result = Motion.objects.create(**fields)
     result.themes.set(themes)
+    tallies.refresh(Motion, [result.pk])  # what services.save_tracked does
     return result
 
 
@@ -129,6 +130,7 @@ def commitment(**fields):
         made_on_or_letter=services.made_on_or_letter(Letter.objects.all())
     )
     result.refresh_from_db(fields=["made_on_or_letter"])
+    tallies.refresh(Commitment, [result.pk])  # what services.save_tracked does
     return result
 
 

@@ -39,8 +39,8 @@ PROJECT_DIRS = ("templates", "locale", "tracker", "commitments", "alerts")
 
 def data_version():
     """Changes whenever data a public page shows changes: every write to a tracked model
-    adds a row to its history table, and rows loaded in bulk raise the largest ids. The
-    same parts as the dashboard's ``data_stamp``, in one query of index lookups."""
+    adds a row to its history table, and rows loaded in bulk raise the largest ids. Read
+    from every table of the app, in one query of index lookups."""
     quote = connection.ops.quote_name
     parts = ", ".join(
         f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608 - names of the models' tables

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.db import transaction
 from django.utils.text import slugify
 
-from .. import bulk, services
+from .. import bulk, services, tallies
 from ..choices import DatePrecision, LetterKind, MotionOutcome, Origin, Role, Status
 from ..models import (
     KST_TEXT_URL,
@@ -814,6 +814,7 @@ def run(feed, client, *, since=None, limit=None, progress=None):
         with transaction.atomic():
             before = (report.created, report.changed, report.withdrawn)
             feed.store(records, resolver, report, since=since)
+            tallies.refresh_register([r.tk_id for r in records])
             if cut:
                 resume = url  # read this page again; what was written is skipped
             elif page.next_url:
