@@ -19,6 +19,9 @@ from commitments.models import (
 
 
 def key_of(**kwargs):
+    """The key of a related record (a list of keys with ``many``); null when there is none."""
+    if not kwargs.get("many"):
+        kwargs.setdefault("allow_null", True)
     return serializers.SlugRelatedField(slug_field="key", read_only=True, **kwargs)
 
 
@@ -34,6 +37,17 @@ class PageURLField(serializers.Field):
         return self.context["request"].build_absolute_uri(value.get_absolute_url())
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalURLField(serializers.CharField):
+    """An address, or null where none is recorded (never an empty string)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 def label(**kwargs):
     """The record as the site names it (its ``__str__``)."""
     return serializers.CharField(source="__str__", read_only=True, **kwargs)
@@ -42,7 +56,7 @@ def label(**kwargs):
 class OfficeSerializer(serializers.ModelSerializer):
     label = label(help_text='"Anna Jansen, Minister (VWS), Medische Zorg"')
     person = key_of()
-    ministry = key_of()
+    ministry = key_of(allow_null=False)
     cabinet = key_of()
 
     class Meta:
@@ -90,7 +104,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     motion = key_of()
     source_letter = key_of()
     themes = key_of(many=True)
-    register_url = serializers.CharField(read_only=True)
+    register_url = OptionalURLField(help_text="The record in the Tweede Kamer's register.")
     url = PageURLField()
 
     class Meta:
@@ -106,7 +120,7 @@ class MotionSerializer(serializers.ModelSerializer):
     co_submitters = MemberSerializer(many=True, read_only=True)
     reported_in = key_of()
     themes = key_of(many=True)
-    register_url = serializers.CharField(read_only=True)
+    register_url = OptionalURLField(help_text="The record in the Tweede Kamer's register.")
     url = PageURLField()
 
     class Meta:
@@ -119,7 +133,8 @@ class MotionSerializer(serializers.ModelSerializer):
 class LetterSerializer(serializers.ModelSerializer):
     kamerstuk = serializers.CharField(read_only=True, help_text='"30 420, nr. 415"')
     signatories = OfficeSerializer(many=True, read_only=True)
-    source_url = serializers.URLField(source="url", read_only=True)
+    source_url = OptionalURLField(source="url")
+    text_url = OptionalURLField()
     url = PageURLField()
 
     class Meta:
@@ -133,6 +148,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     motion = key_of()
     evidence_letter = key_of()
     corrects = key_of()
+    evidence_url = OptionalURLField()
     recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
     url = PageURLField(help_text="The page of its commitment or motion.")
 

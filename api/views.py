@@ -6,7 +6,10 @@ import copy
 
 from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext
+from django.views import defaults
 from django_filters import rest_framework as drf_filters
 from django_filters.filters import (
     ChoiceFilter,
@@ -56,7 +59,7 @@ def api_filterset(filterset_class):
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    lookup_value_regex = r"[^/]+"  # any key reaches the view: unknown ones get a JSON 404
     filter_backends = [drf_filters.DjangoFilterBackend]
 
 
@@ -177,3 +180,10 @@ class SchemaView(SpectacularAPIView):
     def _get_schema_response(self, request):
         with translation.override("en"):
             return super()._get_schema_response(request)
+
+
+def not_found(request, exception):
+    """The site's 404: for an address under /api/ as JSON, as the API's own 404s are."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -6,5 +6,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
     path("api/", include("api.urls")),
+    path("data/", include("api.data_urls")),
     path("", include("commitments.urls")),
 ]
+
+# Django's own 404 page, except under /api/, where it is JSON.
+handler404 = "api.views.not_found"
