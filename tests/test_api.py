@@ -193,7 +193,7 @@ def test_no_query_per_row(client, data, django_assert_num_queries):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
     office = data["minister"]
-    for n in range(27):
+    for _n in range(27):
         commitment = factories.commitment(made_by=office, themes=[factories.theme()])
         factories.status_update(commitment, Status.IN_PROGRESS, date(2022, 1, 1))
         factories.motion(themes=[factories.theme()]).co_submitters.set([factories.member()])

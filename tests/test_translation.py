@@ -279,6 +279,8 @@ def public_pages():
         Office.objects.filter(person=None).first().get_absolute_url(),
         f"{source.get_absolute_url()}?cite=commitment:{cited.key}",
         "/progress/",
+        "/data/",
+        "/about/",
     ]
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "commitments",
     "alerts",
     "api",
+    "feedback",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("api/", include("api.urls")),
     path("data/", include("api.data_urls")),
+    path("about/", include("feedback.urls")),
     path("", include("commitments.urls")),
 ]
 

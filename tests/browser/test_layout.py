@@ -39,6 +39,8 @@ def public_pages():
         "office": Office.objects.filter(person=None).first().get_absolute_url(),
         "source": f"{document.get_absolute_url()}{cite}",
         "progress": "/progress/",
+        "open-data": "/data/",
+        "about-the-data": "/about/",
     }
 
 
