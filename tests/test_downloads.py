@@ -79,7 +79,7 @@ def test_the_download_page_in_both_languages(client):
     api_data()
     day = downloads.data_date()
     dutch = client.get("/data/").content.decode()
-    assert "Open data" in dutch
+    assert "Opendata" in dutch
     assert "CC BY 4.0" in dutch and "deed.nl" in dutch
     assert "Datum van de gegevens" in dutch
     for url in (

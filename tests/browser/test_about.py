@@ -40,6 +40,6 @@ def test_the_footer_leads_to_the_about_page_and_the_downloads(page):
     page.locator("footer").get_by_role("link", name="Over de gegevens").click()
     page.wait_for_url("**/about/")
     page.goto("/")
-    page.locator("footer").get_by_role("link", name="Open data").click()
+    page.locator("footer").get_by_role("link", name="Opendata").click()
     page.wait_for_url("**/data/")
     assert page.get_by_role("link", name="De hele dataset als JSON").is_visible()
