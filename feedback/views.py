@@ -48,8 +48,9 @@ def coverage():
     rows = []
     for label, model in kinds:
         counts = dict(model.objects.order_by().values_list("origin").annotate(n=Count("pk")))
-        per_origin = [counts.get(origin.value, 0) for origin in Origin]
-        rows.append({"label": label, "counts": per_origin, "total": sum(per_origin)})
+        per_origin = [{"label": o.label, "count": counts.get(o.value, 0)} for o in Origin]
+        total = sum(cell["count"] for cell in per_origin)
+        rows.append({"label": label, "counts": per_origin, "total": total})
     return rows
 
 
