@@ -8,6 +8,8 @@ import json
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
@@ -48,8 +50,17 @@ schema = load_schema()
 
 @pytest.fixture
 def records(db):
-    with override_settings(REST_FRAMEWORK=UNTHROTTLED):
-        yield api_data()
+    """The test data, with the API unthrottled. The requests go to the WSGI application
+    directly, so, as Django's test client does, the connection is kept open between
+    them (Django closes it at the end of each request; the test's transaction is on it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with override_settings(REST_FRAMEWORK=UNTHROTTLED):
+            yield api_data()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
