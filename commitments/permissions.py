@@ -4,7 +4,7 @@ not delete anything and not manage users. Only superusers delete."""
 from django.contrib.auth.models import Group, Permission
 
 RESEARCHERS = "Researchers"
-RESEARCHER_APPS = ("commitments", "alerts")
+RESEARCHER_APPS = ("commitments", "alerts", "feedback")
 
 
 def ensure_researchers_group():

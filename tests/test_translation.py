@@ -282,6 +282,8 @@ def public_pages():
         "/scorecards/?by=person&sort=-overdue",
         "/scorecards/?by=cabinet",
         "/scorecards/?by=theme&sort=name",
+        "/data/",
+        "/about/",
     ]
 
 

@@ -58,8 +58,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "commitments",
     "alerts",
+    "api",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +286,46 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 EMAIL_TIMEOUT = 30
 # The address of the site in links in e-mails sent outside a request (send_alerts).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+# The open data API (api/): read-only, anonymous, throttled per client address. The rate
+# is shared by all of a process's requests to /api/ (Django's cache: per process unless
+# CACHES names a shared cache). Behind the TLS proxy the client's address is the last
+# entry of X-Forwarded-For, as for django-axes; otherwise the connection's address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeyCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.VisitorThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "120/minute")},
+    "NUM_PROXIES": 1 if env_flag("DJANGO_BEHIND_TLS_PROXY") else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitment tracker API",
+    "DESCRIPTION": (
+        "Read-only open data: commitments (toezeggingen), motions, letters to parliament, "
+        "ministers and state secretaries, and status updates. Records are named by their "
+        "key. Lists take the parameters of the site's lists and are paged with a cursor "
+        "(follow `next`). Anonymous; at most API_THROTTLE_RATE requests per client "
+        "address (120 a minute unless the site sets another), then 429 with Retry-After. "
+        "The tracker's own data is licensed CC BY 4.0."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "commitments.models.DatePrecision"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}

@@ -7,9 +7,15 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     *i18n_patterns(
         path("alerts/", include("alerts.urls")),
+        path("data/", include("api.data_urls")),
+        path("about/", include("feedback.urls")),
         path("", include("commitments.urls")),
         prefix_default_language=False,
     ),
 ]
+
+# Django's own 404 page, except under /api/, where it is JSON.
+handler404 = "api.views.not_found"

@@ -41,6 +41,8 @@ def public_pages():
         "progress": "/progress/",
         "scorecards": "/scorecards/",
         "scorecards-persons": "/scorecards/?by=person&sort=-overdue",
+        "open-data": "/data/",
+        "about-the-data": "/about/",
     }
 
 
