@@ -59,6 +59,13 @@ def parse_args(argv):
     parser.add_argument("--generate-only", action="store_true", help="only make the data set")
     parser.add_argument("--only", default="", help="run only benchmarks whose name contains this")
     parser.add_argument("--debug", action="store_true", help="keep DJANGO_DEBUG as it is set")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing, print the N costliest functions (cProfile) of each page",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON file")
     parser.add_argument("--markdown", type=Path, default=MARKDOWN_FILE, help="Markdown table file")
     return parser.parse_args(argv)
@@ -339,6 +346,32 @@ class Runner:
         )
         return result
 
+    def profile(self, bench):
+        """cProfile of ten requests: the costliest functions, by their own time and by
+        cumulative time, and the SQL's share (connection.queries with DEBUG's cursor)."""
+        import cProfile
+        import pstats
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        log(f"{bench.name}: {bench.url}")
+        time_request(self.client, bench.url, bench.clear_cache)
+        with CaptureQueriesContext(connection) as captured:
+            time_request(self.client, bench.url, bench.clear_cache)
+        for query in captured.captured_queries:
+            log(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(10):
+            time_request(self.client, bench.url, bench.clear_cache)
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(self.args.profile)
+        stats.sort_stats("cumulative").print_stats(self.args.profile)
+        log(out.getvalue())
+
     def measure_page(self, bench, response):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -563,7 +596,13 @@ def main(argv=None):
     for bench in benchmarks():
         if args.only and args.only not in bench.name:
             continue
+        if args.profile:
+            if bench.kind != "export":
+                runner.profile(bench)
+            continue
         results.append(runner.run(bench))
+    if args.profile:
+        return 0
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(floor_conn),
