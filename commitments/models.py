@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -164,6 +165,20 @@ def submitters_label(first, co_submitters, unnamed_co_submitters):
     return f"{text} c.s." if unnamed_co_submitters else text
 
 
+def key_url(name, key):
+    """``reverse(name, args=[key])`` for the pages addressed by a key, at the cost of a
+    string join: lists link every row. The part before the key is reversed once per
+    language, script prefix and URLconf (each can change the address)."""
+    place = (name, get_script_prefix(), get_language(), get_urlconf(settings.ROOT_URLCONF))
+    prefix = KEY_URL_PREFIXES.get(place)
+    if prefix is None:
+        prefix = KEY_URL_PREFIXES[place] = reverse(name, args=["-"]).removesuffix("-/")
+    return f"{prefix}{key}/"
+
+
+KEY_URL_PREFIXES = {}
+
+
 class KeyedQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -201,7 +216,7 @@ class SourceDocument(KeyedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("commitments:source", args=[self.key])
+        return key_url("commitments:source", self.key)
 
 
 class Sourced(KeyedModel):
@@ -300,7 +315,7 @@ class Person(Sourced):
         return person_label(self.first_name, self.initials, self.tussenvoegsel, self.name)
 
     def get_absolute_url(self):
-        return reverse("commitments:person", args=[self.key])
+        return key_url("commitments:person", self.key)
 
 
 class Office(Sourced):
@@ -353,7 +368,7 @@ class Office(Sourced):
     def get_absolute_url(self):
         if self.person_id:
             return self.person.get_absolute_url()
-        return reverse("commitments:office", args=[self.key])
+        return key_url("commitments:office", self.key)
 
 
 class MemberOfParliament(Sourced):
@@ -504,7 +519,7 @@ class Letter(Sourced):
         return letter_label(self.kamerstuk, self.title)
 
     def get_absolute_url(self):
-        return reverse("commitments:letter", args=[self.key])
+        return key_url("commitments:letter", self.key)
 
     @property
     def kamerstuk(self):
@@ -655,7 +670,7 @@ class Motion(Trackable):
         return f"{prefix} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("commitments:motion", args=[self.key])
+        return key_url("commitments:motion", self.key)
 
     @property
     def register_url(self):
@@ -849,7 +864,7 @@ class Commitment(Trackable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("commitments:commitment", args=[self.key])
+        return key_url("commitments:commitment", self.key)
 
     @property
     def register_url(self):

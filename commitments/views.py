@@ -37,13 +37,15 @@ class CappedPaginator(Paginator):
     show its first page. Beyond the cap, ``capped`` is true, ``count`` is the cap and the
     number of pages is not known: a page reads one row more than it shows, to know whether
     there is a next one; a number past the last page shows the last page, as ``get_page``
-    does. A deep page reads the keys of its rows first, then those rows."""
+    does. A deep page, or a page of ranked search results, reads the keys of its rows
+    first, then those rows."""
 
     cap = COUNT_CAP
 
     @cached_property
     def counted(self):
-        return self.object_list[: self.cap + 1].count()
+        # Any rows will do: no order, no computed columns.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self):
@@ -87,10 +89,12 @@ class CappedPaginator(Paginator):
 
     def rows(self, bottom, top):
         queryset = self.object_list
-        if bottom < DEEP_PAGE or queryset.query.distinct:
+        ranked = any(str(field).lstrip("-") == "search_rank" for field in queryset.query.order_by)
+        if (bottom < DEEP_PAGE and not ranked) or queryset.query.distinct:
             return queryset[bottom:top]
-        # A deep page: the keys first (from an index when the order has one), then only
-        # those rows with their joins, instead of joining every skipped row.
+        # A deep page, or search results in order of their rank (computed for every
+        # match): the keys first, then only those rows with their joins, instead of
+        # joining every skipped or ranked row.
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in queryset.filter(pk__in=keys)}
         return [found[key] for key in keys if key in found]

@@ -289,3 +289,18 @@ def test_a_capped_search_exports_every_row(client, data, small_cap):
     assert "More than 5 matching rows" in html.content.decode()
     body = b"".join(client.get("/commitments/export.csv", {"q": "rapport"}).streaming_content)
     assert len(body.decode().splitlines()) == 1 + 9
+
+
+def test_record_links_are_those_reverse_gives_also_under_a_script_prefix(data):
+    from django.urls import reverse, set_script_prefix
+
+    person = data["informed"].made_by.person
+    records = [data["informed"], data["motion"], data["letter"], person]
+    names = ["commitment", "motion", "letter", "person"]
+    for record, name in zip(records, names, strict=True):
+        assert record.get_absolute_url() == reverse(f"commitments:{name}", args=[record.key])
+    set_script_prefix("/tracker/")
+    try:
+        assert data["informed"].get_absolute_url() == "/tracker/commitments/tz-informeren/"
+    finally:
+        set_script_prefix("/")
