@@ -15,6 +15,8 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -194,6 +196,18 @@ class KeyedModel(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - Django's name
+        """``get_status_display()`` and the like, as Django's, with the field's choices
+        made into a dict once, not on every call (lists show a status on every row)."""
+        labels = CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+CHOICE_LABELS = {}  # field: {value: label (lazy, translated when shown)}
 
 
 class SourceDocument(KeyedModel):
