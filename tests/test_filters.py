@@ -94,3 +94,17 @@ def test_the_export_of_a_search_has_the_same_rows(client):
     body = b"".join(client.get("/commitments/export.csv", {"q": "wetten"}).streaming_content)
     lines = body.decode().splitlines()
     assert len(lines) == 2 and lines[1].startswith("tz-wet,")
+
+
+def test_search_query_count_does_not_grow_with_matches(client, django_assert_num_queries):
+    # The capped count, the rows and the four choice lists of the form; on PostgreSQL the
+    # ranked page reads its keys first (one query more).
+    expected = 7 if connection.vendor == "postgresql" else 6
+    for n in range(3):
+        factories.commitment(title=f"Rapport {n}", made_by=factories.office())
+    with django_assert_num_queries(expected):
+        client.get("/commitments/", {"q": "rapport"})
+    for n in range(20):
+        factories.commitment(title=f"Rapport extra {n}", made_by=factories.office())
+    with django_assert_num_queries(expected):
+        client.get("/commitments/", {"q": "rapport"})
