@@ -40,7 +40,11 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 RESULTS_FILE = ROOT / "bench-results.json"
 MARKDOWN_FILE = ROOT / "benchmarks" / "latest.md"
 
-PAGE_TARGET_MS = 50
+PAGE_TARGET_MS = 30  # list and detail pages: p50
+PAGE_TARGET_P95_MS = 60
+PAGE_TARGET_RATIO = 3.0  # p50 at most 3× the SQL floor
+SEARCH_TARGET_MS = 50  # full-text search for a common word: p50
+FEED_TARGET_MS = 50
 DASHBOARD_TARGET_MS = 150
 EXPORT_TARGET_RATIO = 2.0
 
@@ -60,6 +64,13 @@ def parse_args(argv):
     parser.add_argument("--generate-only", action="store_true", help="only make the data set")
     parser.add_argument("--only", default="", help="run only benchmarks whose name contains this")
     parser.add_argument("--debug", action="store_true", help="keep DJANGO_DEBUG as it is set")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing, print the N costliest functions (cProfile) of each page",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="results JSON file")
     parser.add_argument("--markdown", type=Path, default=MARKDOWN_FILE, help="Markdown table file")
     return parser.parse_args(argv)
@@ -191,7 +202,7 @@ def current_rss_mb():
 class Benchmark:
     name: str
     url: str
-    kind: str  # "page", "dashboard", "feed" or "export"
+    kind: str  # "page", "search", "dashboard", "feed" or "export"
     clear_cache: bool = False  # time the uncached path: empty Django's cache before each run
     after_write: bool = False  # time each request right after a status update (rolled back)
 
@@ -201,7 +212,40 @@ class Benchmark:
             return {"target_ratio": EXPORT_TARGET_RATIO}
         if self.kind == "dashboard":
             return {"target_ms": DASHBOARD_TARGET_MS}
-        return {"target_ms": PAGE_TARGET_MS}
+        if self.kind == "search":
+            return {"target_ms": SEARCH_TARGET_MS}
+        if self.kind == "feed":
+            return {"target_ms": FEED_TARGET_MS}
+        return {
+            "target_ms": PAGE_TARGET_MS,
+            "target_p95_ms": PAGE_TARGET_P95_MS,
+            "target_ratio": PAGE_TARGET_RATIO,
+        }
+
+
+def meets_target(result):
+    """Every target the benchmark has: p50 and p95 under their limits, the ratio to the
+    floor at most its limit."""
+    checks = []
+    if "target_ms" in result:
+        checks.append(result["p50_ms"] < result["target_ms"])
+    if "target_p95_ms" in result:
+        checks.append(result["p95_ms"] < result["target_p95_ms"])
+    if "target_ratio" in result:
+        checks.append(result["ratio"] is not None and result["ratio"] <= result["target_ratio"])
+    return all(checks)
+
+
+def target_text(result):
+    parts = []
+    if "target_ms" in result:
+        parts.append(f"p50 < {result['target_ms']} ms")
+    if "target_p95_ms" in result:
+        parts.append(f"p95 < {result['target_p95_ms']} ms")
+    if "target_ratio" in result:
+        floor = "COPY" if result.get("kind") == "export" else "floor"
+        parts.append(f"≤ {result['target_ratio']:g}× {floor}")
+    return ", ".join(parts)
 
 
 def percentile(values, fraction):
@@ -348,12 +392,7 @@ class Runner:
             traceback.print_exc()
             return self.skipped(bench, f"error: {type(error).__name__}: {error}")
         result.update(bench.target)
-        if "target_ms" in result:
-            result["meets_target"] = result["p50_ms"] < result["target_ms"]
-        else:
-            result["meets_target"] = result["ratio"] is not None and (
-                result["ratio"] <= result["target_ratio"]
-            )
+        result["meets_target"] = meets_target(result)
         log(
             f"  p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
             f"floor {result['floor_p50_ms']:.1f} ms, ratio {result['ratio']}, "
@@ -361,6 +400,32 @@ class Runner:
             f"peak RSS {result['peak_rss_mb']:.0f} MB"
         )
         return result
+
+    def profile(self, bench):
+        """cProfile of ten requests: the costliest functions, by their own time and by
+        cumulative time, and the SQL's share (connection.queries with DEBUG's cursor)."""
+        import cProfile
+        import pstats
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        log(f"{bench.name}: {bench.url}")
+        time_request(self.client, bench.url, bench.clear_cache)
+        with CaptureQueriesContext(connection) as captured:
+            time_request(self.client, bench.url, bench.clear_cache)
+        for query in captured.captured_queries:
+            log(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(10):
+            time_request(self.client, bench.url, bench.clear_cache)
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(self.args.profile)
+        stats.sort_stats("cumulative").print_stats(self.args.profile)
+        log(out.getvalue())
 
     def measure_page(self, bench, response):
         from django.db import connection
@@ -468,9 +533,16 @@ def benchmarks():
             "/commitments/?" + urlencode({"status": "fulfilled", "ministry": ministry}),
             "page",
         ),
-        ("commitments: search", "/commitments/?" + urlencode({"q": SEARCH_WORD}), "page"),
+        ("commitments: search", "/commitments/?" + urlencode({"q": SEARCH_WORD}), "search"),
+        (
+            "commitments: search, page 20",
+            "/commitments/?" + urlencode({"q": SEARCH_WORD, "page": 20}),
+            "search",
+        ),
+        ("commitments list, page 2,000", "/commitments/?page=2000", "page"),
         ("commitments: overdue, newest", "/commitments/?overdue=true&order=-made_on", "page"),
         ("motions list", "/motions/", "page"),
+        ("motions: search", "/motions/?" + urlencode({"q": SEARCH_WORD}), "search"),
         ("letters list", "/letters/", "page"),
         ("ministers list", "/ministers/", "page"),
         ("commitment detail (most updates)", f"/commitments/{heavy}/", "page"),
@@ -546,9 +618,7 @@ def markdown(report):
         if "skipped" in r:
             lines.append(f"| {name} | | | | | | | | | | skipped: {r['skipped']} |")
             continue
-        target = (
-            f"p50 < {r['target_ms']} ms" if "target_ms" in r else f"≤ {r['target_ratio']:g}× COPY"
-        )
+        target = target_text(r)
         lines.append(
             f"| {name} | {fmt(r['rows'])} | {r['queries']} | {fmt(r['p50_ms'])} "
             f"| {fmt(r['p95_ms'])} | {fmt(r.get('first_ms'))} | {fmt(r['floor_p50_ms'])} "
@@ -594,7 +664,13 @@ def main(argv=None):
     for bench in benchmarks():
         if args.only and args.only not in bench.name:
             continue
+        if args.profile:
+            if bench.kind != "export":
+                runner.profile(bench)
+            continue
         results.append(runner.run(bench))
+    if args.profile:
+        return 0
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(floor_conn),

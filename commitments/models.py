@@ -13,8 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -100,6 +103,20 @@ def date_order_constraint(start, end, name):
     )
 
 
+def key_url(name, key):
+    """``reverse(name, args=[key])`` for the pages addressed by a key, at the cost of a
+    string join: lists link every row. The part before the key is reversed once per
+    language, script prefix and URLconf (each can change the address)."""
+    place = (name, get_script_prefix(), get_language(), get_urlconf(settings.ROOT_URLCONF))
+    prefix = KEY_URL_PREFIXES.get(place)
+    if prefix is None:
+        prefix = KEY_URL_PREFIXES[place] = reverse(name, args=["-"]).removesuffix("-/")
+    return f"{prefix}{key}/"
+
+
+KEY_URL_PREFIXES = {}
+
+
 class KeyedQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -115,6 +132,18 @@ class KeyedModel(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - Django's name
+        """``get_status_display()`` and the like, as Django's, with the field's choices
+        made into a dict once, not on every call (lists show a status on every row)."""
+        labels = CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+CHOICE_LABELS = {}  # field: {value: label (lazy, translated when shown)}
 
 
 class SourceDocument(KeyedModel):
@@ -137,7 +166,7 @@ class SourceDocument(KeyedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("commitments:source", args=[self.key])
+        return key_url("commitments:source", self.key)
 
 
 class Sourced(KeyedModel):
@@ -235,7 +264,7 @@ class Person(Sourced):
         return person_label(self.first_name, self.initials, self.tussenvoegsel, self.name)
 
     def get_absolute_url(self):
-        return reverse("commitments:person", args=[self.key])
+        return key_url("commitments:person", self.key)
 
 
 class Office(Sourced):
@@ -288,7 +317,7 @@ class Office(Sourced):
     def get_absolute_url(self):
         if self.person_id:
             return self.person.get_absolute_url()
-        return reverse("commitments:office", args=[self.key])
+        return key_url("commitments:office", self.key)
 
     @property
     def post(self):
@@ -464,7 +493,7 @@ class Letter(Kamerstuk, Sourced):
         return letter_label(self.kamerstuk, self.title)
 
     def get_absolute_url(self):
-        return reverse("commitments:letter", args=[self.key])
+        return key_url("commitments:letter", self.key)
 
 
 class Trackable(Sourced):
@@ -650,7 +679,7 @@ class Motion(Kamerstuk, Trackable):
         return f"{prefix} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("commitments:motion", args=[self.key])
+        return key_url("commitments:motion", self.key)
 
     @property
     def register_url(self):
@@ -830,7 +859,7 @@ class Commitment(Trackable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("commitments:commitment", args=[self.key])
+        return key_url("commitments:commitment", self.key)
 
     @property
     def register_url(self):

@@ -4,12 +4,14 @@ import re
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
@@ -29,6 +31,77 @@ from .models import (
 )
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000  # rows a list counts; beyond, it says "more than 1,000"
+DEEP_PAGE = 1000  # rows skipped from which a page reads its keys first
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` rows (``SELECT COUNT(*) FROM (... LIMIT
+    cap + 1)``), so a list of 100,000 rows or a search matching 13,000 is not counted to
+    show its first page. Beyond the cap, ``capped`` is true, ``count`` is the cap and the
+    number of pages is not known: a page reads one row more than it shows, to know whether
+    there is a next one; a number past the last page shows the last page, as ``get_page``
+    does. A deep page, or a page of ranked search results, reads the keys of its rows
+    first, then those rows."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def counted(self):
+        # Any rows will do: no order, no computed columns.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.counted > self.cap
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    @cached_property
+    def num_pages(self):
+        if not self.capped:
+            return super().num_pages
+        # Only asked for a page number past the last page: count them all then.
+        hits = max(1, self.object_list.count() - self.orphans)
+        return -(-hits // self.per_page)
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # One row more than the page shows: is there a next page?
+        rows = list(self.rows(bottom, bottom + self.per_page + 1))
+        if not rows and number > 1:
+            if self.capped:  # past the last page, which only counting all rows finds
+                return self.page(self.num_pages)
+            raise EmptyPage(self.error_messages["no_results"])
+        page = Page(rows[: self.per_page], number, self)
+        page.has_next = lambda: len(rows) > self.per_page
+        return page
+
+    def rows(self, bottom, top):
+        queryset = self.object_list
+        ranked = any(str(field).lstrip("-") == "search_rank" for field in queryset.query.order_by)
+        if (bottom < DEEP_PAGE and not ranked) or queryset.query.distinct:
+            return queryset[bottom:top]
+        # A deep page, or search results in order of their rank (computed for every
+        # match): the keys first, then only those rows with their joins, instead of
+        # joining every skipped or ranked row.
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+        return [found[key] for key in keys if key in found]
 
 
 def feed_url(url_name, query=None, **kwargs):
@@ -119,6 +192,7 @@ class ListPage(FilterView):
     no rows (django-filter's strict mode), never a server error."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     export_url_name = None
     feed_url_name = None
 
@@ -153,6 +227,17 @@ class CommitmentList(ListPage):
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
+
+    def get_queryset(self):
+        # Only the joins and columns the rows show: fewer joins plan faster, and the long
+        # texts stay in the database.
+        return (
+            super()
+            .get_queryset()
+            .select_related(None)
+            .select_related("made_by__person", "made_by__ministry", "source_letter")
+            .defer("text", "source_passage")
+        )
 
 
 class MotionList(ListPage):

@@ -155,3 +155,19 @@ def test_sync_scale_run_at_small_scale(db, tmp_path):
     for second in (second_feed, second_motions):
         assert second["created"] == second["changed"] == second["status_updates"] == 0
         assert second["unchanged"] == second["records"]
+
+
+def test_a_page_meets_its_target_only_when_every_limit_holds():
+    from benchmarks.run import Benchmark, meets_target, target_text
+
+    page = {"kind": "page", **Benchmark("list", "/commitments/", "page").target}
+    assert target_text(page) == "p50 < 30 ms, p95 < 60 ms, ≤ 3× floor"
+    assert meets_target({**page, "p50_ms": 20, "p95_ms": 50, "ratio": 2.5})
+    assert not meets_target({**page, "p50_ms": 31, "p95_ms": 50, "ratio": 2.5})
+    assert not meets_target({**page, "p50_ms": 20, "p95_ms": 61, "ratio": 2.5})
+    assert not meets_target({**page, "p50_ms": 20, "p95_ms": 50, "ratio": 3.5})
+    search = {"kind": "search", **Benchmark("search", "/commitments/?q=x", "search").target}
+    assert target_text(search) == "p50 < 50 ms"
+    export = {"kind": "export", **Benchmark("csv", "/commitments/export.csv", "export").target}
+    assert target_text(export) == "≤ 2× COPY"
+    assert meets_target({**export, "p50_ms": 900, "p95_ms": 999, "ratio": 1.2})

@@ -2,7 +2,9 @@ from datetime import date
 
 import pytest
 
+from commitments import views
 from commitments.choices import DatePrecision, Status
+from commitments.models import Commitment
 
 from . import factories
 
@@ -249,3 +251,60 @@ def test_detail_query_counts_do_not_grow_with_related_rows(
         factories.letter(signatories=[office])
     with django_assert_num_queries(queries + ETAG_QUERIES):
         client.get(url)
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """Count at most 5 rows, and read the keys first from the sixth row on."""
+    monkeypatch.setattr(views.CappedPaginator, "cap", 5)
+    monkeypatch.setattr(views, "DEEP_PAGE", 5)
+    monkeypatch.setattr(views.CommitmentList, "paginate_by", 4)
+
+
+def test_a_long_list_is_counted_up_to_a_cap(client, data, small_cap, django_assert_num_queries):
+    for n in range(9):
+        factories.commitment(key=f"tz-{n:02}", title=f"Extra {n}", made_on=date(2010, 1, n + 1))
+    everything = list(
+        Commitment.objects.order_by(*Commitment._meta.ordering).values_list("key", flat=True)
+    )
+    assert len(everything) == 12
+    with django_assert_num_queries(6):  # the same as uncapped: count (capped) and rows
+        page = client.get("/commitments/", HTTP_COOKIE="django_language=en")
+    html = page.content.decode()
+    assert "More than 5 matching rows" in html
+    assert "<span>Page 1</span>" in html and 'rel="next" href="?page=2"' in html
+    assert keys(page) == everything[:4]
+    # A deep page: its keys, then its rows (one query more), in the list's order.
+    with django_assert_num_queries(7):
+        last = client.get("/commitments/", {"page": "3"}, HTTP_COOKIE="django_language=en")
+    assert keys(last) == everything[8:]
+    assert 'rel="next"' not in last.content.decode()
+    # Past the end: the last page, as before.
+    assert keys(client.get("/commitments/", {"page": "40"})) == everything[8:]
+    # Fewer rows than the cap: counted exactly, with the number of pages.
+    page = client.get("/commitments/", {"ministry": "vws"}, HTTP_COOKIE="django_language=en")
+    assert "1 matching row" in page.content.decode()
+
+
+def test_a_capped_search_exports_every_row(client, data, small_cap):
+    for n in range(9):
+        factories.commitment(title=f"Rapport {n}")
+    html = client.get("/commitments/", {"q": "rapport"}, HTTP_COOKIE="django_language=en")
+    assert "More than 5 matching rows" in html.content.decode()
+    body = b"".join(client.get("/commitments/export.csv", {"q": "rapport"}).streaming_content)
+    assert len(body.decode().splitlines()) == 1 + 9
+
+
+def test_record_links_are_those_reverse_gives_also_under_a_script_prefix(data):
+    from django.urls import reverse, set_script_prefix
+
+    person = data["informed"].made_by.person
+    records = [data["informed"], data["motion"], data["letter"], person]
+    names = ["commitment", "motion", "letter", "person"]
+    for record, name in zip(records, names, strict=True):
+        assert record.get_absolute_url() == reverse(f"commitments:{name}", args=[record.key])
+    set_script_prefix("/tracker/")
+    try:
+        assert data["informed"].get_absolute_url() == "/tracker/commitments/tz-informeren/"
+    finally:
+        set_script_prefix("/")
