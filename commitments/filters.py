@@ -257,7 +257,9 @@ class CommitmentFilter(TrackableFilter):
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     # The scorecards' attribution by tenure (scorecards.py): reached from their links, so
     # kept in the form as hidden fields (a person's key) rather than two more long selects.
+    # ``field_name`` names a person field, for the API schema: the methods do the work.
     person_then = filters.ModelChoiceFilter(
+        field_name="made_by__person",
         queryset=PERSONS[0],
         to_field_name="key",
         label=_("in office when made"),
@@ -265,6 +267,7 @@ class CommitmentFilter(TrackableFilter):
         widget=forms.HiddenInput,
     )
     inherited_by = filters.ModelChoiceFilter(
+        field_name="made_by__person",
         queryset=PERSONS[0],
         to_field_name="key",
         label=_("inherited by"),

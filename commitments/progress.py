@@ -32,8 +32,8 @@ from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import ExtractYear, FirstValue, Greatest, Lead
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from . import tallies
 from .models import (
@@ -66,12 +66,12 @@ class Subject:
 
     def list_url(self, **params):
         query = urlencode([(k, v) for k, v in params.items() if v is not None])
-        # The dashboard has hundreds of links to one list: reverse its URL once (per
-        # script prefix, which reverse() includes).
-        prefix = get_script_prefix()
-        if prefix not in self.urls:
-            self.urls[prefix] = reverse(self.list_url_name)
-        url = self.urls[prefix]
+        # The dashboard has hundreds of links to one list: reverse its URL once per script
+        # prefix and language (/en/ for English), which reverse() includes.
+        place = (get_script_prefix(), get_language())
+        if place not in self.urls:
+            self.urls[place] = reverse(self.list_url_name)
+        url = self.urls[place]
         return f"{url}?{query}" if query else url
 
 

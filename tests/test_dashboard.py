@@ -423,3 +423,15 @@ def test_dashboard_follows_every_change(client):
     services.save_tracked(c, expected_version=c.version)
     rows = get_progress(client).context["commitments"]["as_of"]
     assert rows[0]["label"] == "2021" and rows[0]["made"] == 1
+
+
+def test_links_are_in_the_language_of_the_page(client):
+    """The list's address is reversed once per language: a Dutch page first must not give
+    the English page Dutch links, nor the other way round."""
+    factories.commitment(made_on=date(2020, 3, 1))
+    dutch = links(client.get("/progress/").content.decode())
+    english = links(get_progress(client).content.decode())
+    assert any(href.startswith("/commitments/?") for href in dutch)
+    assert not any(href.startswith("/en/commitments/") for href in dutch)
+    assert any(href.startswith("/en/commitments/?") for href in english)
+    assert not any(href.startswith("/commitments/") for href in english)

@@ -4,7 +4,7 @@ of the tracker and of the alerts, delete nothing, manage no users."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from commitments.permissions import RESEARCHERS, ensure_researchers_group
+from commitments.permissions import RESEARCHER_APPS, RESEARCHERS, ensure_researchers_group
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,11 @@ def test_researchers_may_view_add_and_change_the_tracker_and_nothing_else():
     assert ("commitments", "change_commitment") in granted
     assert ("commitments", "add_statusupdate") in granted
     assert ("alerts", "view_subscription") in granted
-    assert {app for app, _ in granted} == {"commitments", "alerts"}
+    assert ("feedback", "change_errorreport") in granted
+    assert {app for app, _ in granted} == {"commitments", "alerts", "feedback"}
     assert {codename.split("_")[0] for _, codename in granted} == {"view", "add", "change"}
     tracker_permissions = Permission.objects.filter(
-        content_type__app_label__in=["commitments", "alerts"]
+        content_type__app_label__in=RESEARCHER_APPS
     ).exclude(codename__startswith="delete_")
     assert len(granted) == tracker_permissions.count()
 
