@@ -286,13 +286,20 @@ def from_tallies(subject, current_year, tally):
     return assemble(subject, years, as_of, deadline, made, fulfilled, current, undated)
 
 
+def with_status(url, status):
+    """The link of one status cell: its row's link with the status added last, as the
+    list's FilterSet reads it (a status value needs no quoting)."""
+    return f"{url}{'&' if '?' in url else '?'}status={status.value}"
+
+
 def status_cells(subject, counts, **params):
+    url = subject.list_url(**params)
     return [
         {
             "status": status,
             "label": status.label,
             "n": counts.get(status, 0),
-            "href": subject.list_url(**params, status=status.value),
+            "href": with_status(url, status),
             "change": None,
         }
         for status in STATUSES
@@ -355,25 +362,22 @@ def breakdown_table(subject, groups, param):
     group, which no filter selects)."""
     table = []
     for (key, *names), counts in groups.items():
-        params = {param: key} if key is not None else None
-        cells = []
-        for status in STATUSES:
-            n = counts.get(status.value, 0)
-            href = subject.list_url(**params, status=status.value) if params else None
-            cells.append(
-                {"status": status, "label": status.label, "n": n, "href": href, "change": None}
-            )
         total = sum(counts.values())
         if not total:
             continue
-        table.append(
+        url = subject.list_url(**{param: key}) if key is not None else None
+        cells = [
             {
-                "key": key,
-                "names": names,
-                "cells": cells,
-                "total": total,
-                "total_href": subject.list_url(**params) if params else None,
+                "status": status,
+                "label": status.label,
+                "n": counts.get(status.value, 0),
+                "href": with_status(url, status) if url else None,
+                "change": None,
             }
+            for status in STATUSES
+        ]
+        table.append(
+            {"key": key, "names": names, "cells": cells, "total": total, "total_href": url}
         )
     table.sort(key=lambda r: (r["key"] is None, -r["total"], [str(n) for n in r["names"]]))
     return table
@@ -398,80 +402,113 @@ def grouped(counts, group_of):
     return groups
 
 
-def breakdowns(tally):
-    """The breakdown tables by ministry, person and theme. Two queries: the offices and
-    the themes the tallies name, with their labels as they are now."""
+# The breakdowns of the current status, by the ``by`` parameter of their own page
+# (``/progress/?by=person``). The dashboard shows the short ones itself (a row per ministry
+# or theme) and links to the one by person, hundreds of rows that no reader takes in at a
+# glance and that would be most of the page.
+BREAKDOWNS = ("ministry", "theme", "motion-theme", "person")
+ON_DASHBOARD = ("ministry", "theme", "motion-theme")
+
+
+def breakdown_headings():
+    """{by: {id, title, group, href}} of every breakdown, in the page's language; ``href``
+    is its own page."""
+    headings = {
+        "ministry": (
+            "by-ministry",
+            _("Commitments by ministry, current status"),
+            _("Ministry"),
+        ),
+        "theme": ("by-theme", _("Commitments by theme, current status"), _("Theme")),
+        "motion-theme": ("motions-by-theme", _("Motions by theme, current status"), _("Theme")),
+        "person": (
+            "by-person",
+            _("Commitments by minister or state secretary, current status"),
+            _("Minister or state secretary"),
+        ),
+    }
+    url = reverse("commitments:progress")
+    return {
+        by: {"by": by, "id": id_, "title": title, "group": group, "href": f"{url}?by={by}"}
+        for by, (id_, title, group) in headings.items()
+    }
+
+
+def breakdowns(tally, names):
+    """The breakdown tables ``names`` (of ``BREAKDOWNS``). At most two queries: the offices
+    (by ministry or person) and the themes the tallies name, with their labels as they are
+    now, each only when a table needs it."""
     by_office = tally[COMMITMENTS.name].get(tallies.OFFICE, {})
     theme_counts = {
         subject: tally[subject.name].get(tallies.THEME, {}) for subject in (COMMITMENTS, MOTIONS)
     }
-    office_ids = {part for _year, part, _status in by_office if part}
-    offices = {
-        office.pk: office
-        for office in Office.objects.filter(pk__in=office_ids).select_related("ministry", "person")
-    }
-    theme_ids = {part for counts in theme_counts.values() for _y, part, _s in counts if part}
-    themes = {theme.pk: theme for theme in Theme.objects.filter(pk__in=theme_ids)}
+    offices = {}
+    if {"ministry", "person"} & set(names):
+        office_ids = {part for _year, part, _status in by_office if part}
+        offices = {
+            pk: rest
+            for pk, *rest in Office.objects.filter(pk__in=office_ids)
+            .order_by()
+            .values_list(
+                "pk",
+                "ministry__key",
+                "ministry__name",
+                "person__key",
+                "person__name",
+                "person__tussenvoegsel",
+                "person__first_name",
+                "person__initials",
+            )
+        }
+    themes = {}
+    if {"theme", "motion-theme"} & set(names):
+        theme_ids = {part for counts in theme_counts.values() for _y, part, _s in counts if part}
+        themes = {
+            pk: (key, name)
+            for pk, key, name in Theme.objects.filter(pk__in=theme_ids)
+            .order_by()
+            .values_list("pk", "key", "name")
+        }
 
     def ministry(part):
         office = offices.get(part)
-        if office is None or office.ministry is None:
-            return (None, None)
-        return (office.ministry.key, office.ministry.name)
+        return tuple(office[:2]) if office and office[0] is not None else (None, None)
 
     def person(part):
         office = offices.get(part)
-        if office is None or office.person is None:
-            return (None, None, None, None, None)
-        p = office.person
-        return (p.key, p.name, p.tussenvoegsel, p.first_name, p.initials)
+        return tuple(office[2:]) if office and office[2] is not None else (None,) * 5
 
     def theme(part):
-        found = themes.get(part)
-        return (found.key, found.name) if found else (None, None)
+        return themes.get(part, (None, None))
 
-    return [
-        {
-            "id": "by-ministry",
-            "title": _("Commitments by ministry, current status"),
-            "group": _("Ministry"),
-            "rows": label_rows(
-                breakdown_table(COMMITMENTS, grouped(by_office, ministry), "ministry"),
-                str,
-                _("No ministry recorded"),
-            ),
-        },
-        {
-            "id": "by-person",
-            "title": _("Commitments by minister or state secretary, current status"),
-            "group": _("Minister or state secretary"),
-            "rows": label_rows(
-                breakdown_table(COMMITMENTS, grouped(by_office, person), "person"),
-                person_name,
-                _("Office holder not named"),
-            ),
-        },
-        {
-            "id": "by-theme",
-            "title": _("Commitments by theme, current status"),
-            "group": _("Theme"),
-            "rows": label_rows(
-                breakdown_table(COMMITMENTS, grouped(theme_counts[COMMITMENTS], theme), "theme"),
-                str,
-                _("No theme"),
-            ),
-        },
-        {
-            "id": "motions-by-theme",
-            "title": _("Motions by theme, current status"),
-            "group": _("Theme"),
-            "rows": label_rows(
-                breakdown_table(MOTIONS, grouped(theme_counts[MOTIONS], theme), "theme"),
-                str,
-                _("No theme"),
-            ),
-        },
-    ]
+    # by: (subject, counts, group of a part, the list's parameter, label, label of no group)
+    tables = {
+        "ministry": (COMMITMENTS, by_office, ministry, "ministry", str, _("No ministry recorded")),
+        "person": (
+            COMMITMENTS,
+            by_office,
+            person,
+            "person",
+            person_name,
+            _("Office holder not named"),
+        ),
+        "theme": (COMMITMENTS, theme_counts[COMMITMENTS], theme, "theme", str, _("No theme")),
+        "motion-theme": (MOTIONS, theme_counts[MOTIONS], theme, "theme", str, _("No theme")),
+    }
+    headings = breakdown_headings()
+    result = []
+    for by in names:
+        subject, counts, group_of, param, describe, missing = tables[by]
+        rows = breakdown_table(subject, grouped(counts, group_of), param)
+        result.append({**headings[by], "rows": label_rows(rows, describe, missing)})
+    return result
+
+
+def breakdown_page(by):
+    """The page of one breakdown (``by``, of ``BREAKDOWNS``). Two queries: the tallies,
+    and the offices or the themes."""
+    (table,) = breakdowns(tallies.read(), [by])
+    return {"breakdown": table, "statuses": STATUSES}
 
 
 def subject_section(subject, current_year, tally):
@@ -545,5 +582,8 @@ def figures(current_year):
         "commitments": commitments,
         "motions": motions,
         "sections": [commitments, motions],
-        "breakdowns": breakdowns(tally),
+        "breakdowns": breakdowns(tally, ON_DASHBOARD),
+        "other_breakdowns": [
+            heading for by, heading in breakdown_headings().items() if by not in ON_DASHBOARD
+        ],
     }

@@ -116,10 +116,21 @@ def feed_url(url_name, query=None, **kwargs):
 
 
 def dashboard(request):
-    """The progress dashboard, read from the tallies the write path keeps (``progress``),
-    so it is not cached: it is as fast right after a change as before it."""
-    context = progress.figures(timezone.localdate().year)
-    return render(request, "commitments/progress.html", context)
+    """The progress dashboard, read from the tallies the write path keeps (``progress``):
+    it is as fast right after a change as before it. ``?by=person`` (any of
+    ``progress.BREAKDOWNS``) is the page of one breakdown; another value answers 400 with
+    the choices."""
+    by = request.GET.get("by")
+    if by is None:
+        context = progress.figures(timezone.localdate().year)
+        return render(request, "commitments/progress.html", context)
+    if by not in progress.BREAKDOWNS:
+        error = _("Unknown grouping %(value)s; choose one of: %(choices)s.") % {
+            "value": repr(by),
+            "choices": ", ".join(progress.BREAKDOWNS),
+        }
+        return render(request, "commitments/progress_breakdown.html", {"error": error}, status=400)
+    return render(request, "commitments/progress_breakdown.html", progress.breakdown_page(by))
 
 
 def home(request):

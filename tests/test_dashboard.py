@@ -311,6 +311,13 @@ def test_every_number_on_the_page_matches_the_list_it_links_to(client):
     response = get_progress(client)
     html = response.content.decode()
     figures = linked_figures(html)
+    # The breakdowns' own pages, the one by person among them.
+    for by in progress.BREAKDOWNS:
+        page = client.get(f"/en/progress/?by={by}")
+        assert page.status_code == 200
+        assert page.context["breakdown"]["rows"], by
+        figures += linked_figures(page.content.decode())
+    assert any("person=" in href for _number, href in figures)
     for number, href in figures:
         assert client.get(href).context["paginator"].count == number, href
     hrefs = {href for _number, href in figures}
@@ -334,6 +341,11 @@ def test_breakdowns_link_to_the_filtered_list(client):
     factories.commitment(title="Elders")
     response = get_progress(client)
     hrefs = links(response.content.decode())
+    # The breakdown by person, hundreds of rows at full scale, is a page of its own.
+    assert "/en/progress/?by=person" in hrefs
+    by_person = client.get("/en/progress/?by=person")
+    assert by_person.status_code == 200
+    hrefs += links(by_person.content.decode())
     list_url = "/en/commitments/"
     for param, key in (("ministry", "min-vws"), ("person", "de-jonge"), ("theme", "zorg")):
         href = f"{list_url}?{param}={key}&status=in_progress"
@@ -341,6 +353,9 @@ def test_breakdowns_link_to_the_filtered_list(client):
         rows = client.get(href).context["object_list"]
         assert [r.title for r in rows] == ["Zorgtoezegging"]
     breakdowns = {b["id"]: b["rows"] for b in response.context["breakdowns"]}
+    assert "by-person" not in breakdowns
+    (person_row,) = [r for r in by_person.context["breakdown"]["rows"] if r["key"] == "de-jonge"]
+    assert person_row["total"] == 1
     (vws,) = [row for row in breakdowns["by-ministry"] if row["key"] == "min-vws"]
     assert vws["label"] == "Volksgezondheid"
     assert vws["total"] == 1
@@ -412,6 +427,27 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     with django_assert_num_queries(QUERIES):
         response = get_progress(client)
     assert as_of_row(response, THIS_YEAR)["total"] == n
+
+
+@pytest.mark.parametrize(("by", "queries"), [("person", 2), ("ministry", 2), ("theme", 2)])
+def test_a_breakdown_page_takes_a_fixed_number_of_queries(
+    client, django_assert_num_queries, by, queries
+):
+    """The tallies, and the offices or the themes they name."""
+    make_rows(20)
+    with django_assert_num_queries(queries + ETAG_QUERIES):
+        response = client.get(f"/en/progress/?by={by}")
+    assert response.status_code == 200
+    (row,) = response.context["breakdown"]["rows"]
+    assert row["total"] == 20
+
+
+def test_an_unknown_breakdown_answers_400_with_the_choices(client):
+    response = client.get("/en/progress/?by=planet")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "&#x27;planet&#x27;" in text
+    assert all(by in text for by in progress.BREAKDOWNS)
 
 
 def test_dashboard_follows_every_change(client):

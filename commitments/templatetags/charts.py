@@ -1,10 +1,17 @@
-"""The dashboard's charts: stacked horizontal bars drawn as inline SVG from a table of
-status counts (``progress``), one bar per row, every segment linked where the table's
-number links. The colours are the .status-* classes of site.css."""
+"""The dashboard's tables and charts, written in one pass in Python from the figures of
+``progress``: a table of status counts (``{% status_table %}``) and stacked horizontal
+bars drawn as inline SVG (``{% bar_chart %}``), one bar per row, every segment linked
+where the table's number links. The colours are the .status-* classes of site.css.
+
+The dashboard shows about a thousand linked numbers; a template node per number cost
+several times what the rest of the page does, so each table and chart is one tag."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Status
 
@@ -85,17 +92,93 @@ def geometry(chart, table):
     }
 
 
-@register.inclusion_tag("commitments/_bar_chart.svg")
-def bar_chart(chart, table):
-    """``{% bar_chart chart table %}``: ``chart`` has the id, title and description."""
-    return {"chart": geometry(chart, table)}
+def svg_segment(bar, segment, bar_height):
+    number = (
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" fill="#1a1a1a">{}</text>',
+            segment["text_x"],
+            bar["text_y"],
+            segment["n"],
+        )
+        if segment["show_text"]
+        else ""
+    )
+    return format_html(
+        '<a href="{}" class="segment status-{}"><title>{}, {}: {}</title>'
+        '<rect x="{}" y="{}" width="{}" height="{}" class="swatch" stroke="#555" '
+        'stroke-width="0.5"/>{}</a>',
+        segment["href"],
+        segment["status"],
+        bar["label"],
+        segment["label"],
+        segment["n"],
+        segment["x"],
+        bar["y"],
+        segment["width"],
+        bar_height,
+        number,
+    )
+
+
+def svg_bar(bar, chart, total_label):
+    segments = mark_safe(  # noqa: S308 - each segment is format_html's output
+        "\n".join(svg_segment(bar, s, chart["bar_height"]) for s in bar["segments"])
+    )
+    return format_html(
+        '<g class="bar">\n<text x="{}" y="{}" text-anchor="end" fill="#1a1a1a">{}</text>\n{}\n'
+        '<a href="{}" class="total"><title>{}, {}: {}</title><text x="{}" y="{}" '
+        'fill="#154273" font-weight="600">{}</text></a>\n</g>',
+        chart["label_x"],
+        bar["text_y"],
+        bar["label"],
+        segments,
+        bar["total_href"],
+        bar["label"],
+        total_label,
+        bar["total"],
+        bar["total_x"],
+        bar["text_y"],
+        bar["total"],
+    )
 
 
 @register.simple_tag
+def bar_chart(chart, table):
+    """``{% bar_chart chart table %}``: ``chart`` has the id, title and description. Numbers
+    are written as Python writes them (a "." before decimals), whatever the language."""
+    chart = geometry(chart, table)
+    total_label = _("total")
+    bars = mark_safe(  # noqa: S308 - each bar is format_html's output
+        "\n".join(svg_bar(bar, chart, total_label) for bar in chart["bars"])
+    )
+    legend = format_html_join(
+        "\n",
+        '<rect x="{}" y="{}" width="14" height="14" class="swatch status-{}" stroke="#555" '
+        'stroke-width="0.5"/>\n<text x="{}" y="{}" fill="#1a1a1a">{}</text>',
+        (
+            (item["x"], item["y"], item["status"], item["text_x"], item["text_y"], item["label"])
+            for item in chart["legend"]
+        ),
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id}-title {id}-desc"'
+        ' viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        ' font-family="system-ui, sans-serif" font-size="13">\n'
+        '<title id="{id}-title">{title}</title>\n<desc id="{id}-desc">{desc}</desc>\n'
+        '{bars}\n<g class="legend">\n{legend}\n</g>\n</svg>',
+        id=chart["id"],
+        width=chart["width"],
+        height=chart["height"],
+        title=chart["title"],
+        desc=chart["desc"],
+        bars=bars,
+        legend=legend,
+    )
+
+
 def change(difference, previous_year):
-    """``{% change difference previous_year %}``: a figure's change against the year
-    before, as "+12 vs. 2023" under it; nothing in the first year or outside the yearly
-    table."""
+    """A figure's change against the year before, as "+12 vs. 2023" under it; nothing in
+    the first year or outside the yearly table."""
     if not isinstance(difference, int) or not previous_year:
         return ""
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
@@ -104,3 +187,82 @@ def change(difference, previous_year):
         "year": previous_year,
     }
     return format_html('<span class="change">{}</span>', text)
+
+
+def number_cell(label, n, href, difference=None, previous_year=None):
+    """A table cell: the number, linked to its rows when it has a link, and its change."""
+    if href:
+        return format_html(
+            '<td data-label="{}"><a href="{}">{}</a>{}</td>',
+            label,
+            href,
+            n,
+            change(difference, previous_year),
+        )
+    return format_html('<td data-label="{}">{}{}</td>', label, n, change(difference, previous_year))
+
+
+# The yearly table's figures after the status columns: (key, header); overdue and no news
+# only for commitments.
+YEARLY_COLUMNS = (
+    ("made", gettext_lazy("Made that year")),
+    ("fulfilled", gettext_lazy("Fulfilled that year")),
+    ("overdue", gettext_lazy("Overdue at year end")),
+    ("no_news", gettext_lazy("No news at year end")),
+)
+
+
+def table_row(row, status_labels, extra):
+    previous = row.get("previous_label")
+    cells = [
+        number_cell(label, cell["n"], cell["href"], cell["change"], previous)
+        for cell, label in zip(row["cells"], status_labels, strict=True)
+    ]
+    cells += [
+        number_cell(label, row[key], row[f"{key}_href"], row.get(f"{key}_change"), previous)
+        for key, label in extra
+    ]
+    return format_html(
+        '<tr>\n<th scope="row" class="card-title">{}</th>\n{}\n</tr>',
+        row["label"],
+        mark_safe("".join(cells)),  # noqa: S308 - each cell is format_html's output
+    )
+
+
+@register.simple_tag
+def status_table(rows, caption, first_header, yearly=False, overdue=False):
+    """``{% status_table rows caption first_header yearly=True overdue=True %}``: a table
+    of status counts, one row per entry of ``rows`` (``progress``), each number linked to
+    its rows. ``yearly`` adds the yearly figures and the change against the year before;
+    ``overdue`` the overdue and no-news figures."""
+    status_labels = [capfirst(status.label) for status in Status]
+    extra = [("total", _("Total"))]
+    if yearly:
+        columns = YEARLY_COLUMNS if overdue else YEARLY_COLUMNS[:2]
+        extra += [(key, str(header)) for key, header in columns]
+    headers = format_html_join(
+        "\n",
+        '<th scope="col"><span class="status status-{}">{}</span></th>',
+        ((status, label) for status, label in zip(Status, status_labels, strict=True)),
+    )
+    extra_headers = format_html_join(
+        "\n", '<th scope="col">{}</th>', ((label,) for _key, label in extra)
+    )
+    if rows:
+        body = mark_safe(  # noqa: S308 - each row is format_html's output
+            "\n".join(table_row(row, status_labels, extra) for row in rows)
+        )
+    else:
+        body = format_html(
+            '<tr><td colspan="{}">{}</td></tr>', len(Status) + 2, _("Nothing recorded yet.")
+        )
+    return format_html(
+        '<table class="status-counts cards">\n<caption>{}</caption>\n'
+        '<thead><tr>\n<th scope="col">{}</th>\n{}\n{}\n</tr></thead>\n'
+        "<tbody>\n{}\n</tbody>\n</table>",
+        caption,
+        first_header,
+        headers,
+        extra_headers,
+        body,
+    )
