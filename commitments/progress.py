@@ -292,17 +292,22 @@ def with_status(url, status):
     return f"{url}{'&' if '?' in url else '?'}status={status.value}"
 
 
+def status_labels():
+    """(status, its label as text) of every status, in the page's language."""
+    return [(status, str(status.label)) for status in STATUSES]
+
+
 def status_cells(subject, counts, **params):
     url = subject.list_url(**params)
     return [
         {
             "status": status,
-            "label": status.label,
+            "label": label,
             "n": counts.get(status, 0),
             "href": with_status(url, status),
             "change": None,
         }
-        for status in STATUSES
+        for status, label in status_labels()
     ]
 
 
@@ -361,6 +366,7 @@ def breakdown_table(subject, groups, param):
     per group, linked to the list filtered on ``param`` (no link for the rows without a
     group, which no filter selects)."""
     table = []
+    labels = status_labels()
     for (key, *names), counts in groups.items():
         total = sum(counts.values())
         if not total:
@@ -369,12 +375,12 @@ def breakdown_table(subject, groups, param):
         cells = [
             {
                 "status": status,
-                "label": status.label,
+                "label": label,
                 "n": counts.get(status.value, 0),
                 "href": with_status(url, status) if url else None,
                 "change": None,
             }
-            for status in STATUSES
+            for status, label in labels
         ]
         table.append(
             {"key": key, "names": names, "cells": cells, "total": total, "total_href": url}

@@ -7,7 +7,7 @@ The dashboard shows about a thousand linked numbers; a template node per number 
 several times what the rest of the page does, so each table and chart is one tag."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -93,52 +93,31 @@ def geometry(chart, table):
 
 
 def svg_segment(bar, segment, bar_height):
+    """One linked segment; the bar's label and y come escaped and written (``svg_bar``)."""
     number = (
-        format_html(
-            '<text x="{}" y="{}" text-anchor="middle" fill="#1a1a1a">{}</text>',
-            segment["text_x"],
-            bar["text_y"],
-            segment["n"],
-        )
+        f'<text x="{segment["text_x"]}" y="{bar["text_y"]}" text-anchor="middle" '
+        f'fill="#1a1a1a">{segment["n"]:d}</text>'
         if segment["show_text"]
         else ""
     )
-    return format_html(
-        '<a href="{}" class="segment status-{}"><title>{}, {}: {}</title>'
-        '<rect x="{}" y="{}" width="{}" height="{}" class="swatch" stroke="#555" '
-        'stroke-width="0.5"/>{}</a>',
-        segment["href"],
-        segment["status"],
-        bar["label"],
-        segment["label"],
-        segment["n"],
-        segment["x"],
-        bar["y"],
-        segment["width"],
-        bar_height,
-        number,
+    return (
+        f'<a href="{escape(segment["href"])}" class="segment status-{segment["status"].value}">'
+        f"<title>{bar['label']}, {escape(segment['label'])}: {segment['n']:d}</title>"
+        f'<rect x="{segment["x"]}" y="{bar["y"]}" width="{segment["width"]}" '
+        f'height="{bar_height}" class="swatch" stroke="#555" stroke-width="0.5"/>{number}</a>'
     )
 
 
 def svg_bar(bar, chart, total_label):
-    segments = mark_safe(  # noqa: S308 - each segment is format_html's output
-        "\n".join(svg_segment(bar, s, chart["bar_height"]) for s in bar["segments"])
-    )
-    return format_html(
-        '<g class="bar">\n<text x="{}" y="{}" text-anchor="end" fill="#1a1a1a">{}</text>\n{}\n'
-        '<a href="{}" class="total"><title>{}, {}: {}</title><text x="{}" y="{}" '
-        'fill="#154273" font-weight="600">{}</text></a>\n</g>',
-        chart["label_x"],
-        bar["text_y"],
-        bar["label"],
-        segments,
-        bar["total_href"],
-        bar["label"],
-        total_label,
-        bar["total"],
-        bar["total_x"],
-        bar["text_y"],
-        bar["total"],
+    bar = {**bar, "label": escape(bar["label"])}
+    segments = "\n".join(svg_segment(bar, s, chart["bar_height"]) for s in bar["segments"])
+    return (
+        f'<g class="bar">\n<text x="{chart["label_x"]}" y="{bar["text_y"]}" text-anchor="end" '
+        f'fill="#1a1a1a">{bar["label"]}</text>\n{segments}\n'
+        f'<a href="{escape(bar["total_href"])}" class="total"><title>{bar["label"]}, '
+        f"{total_label}: {bar['total']:d}</title>"
+        f'<text x="{bar["total_x"]}" y="{bar["text_y"]}" fill="#154273" font-weight="600">'
+        f"{bar['total']:d}</text></a>\n</g>"
     )
 
 
@@ -147,8 +126,9 @@ def bar_chart(chart, table):
     """``{% bar_chart chart table %}``: ``chart`` has the id, title and description. Numbers
     are written as Python writes them (a "." before decimals), whatever the language."""
     chart = geometry(chart, table)
-    total_label = _("total")
-    bars = mark_safe(  # noqa: S308 - each bar is format_html's output
+    total_label = escape(_("total"))
+    # Every text in a bar is escaped where it is written; numbers are ints, positions floats.
+    bars = mark_safe(  # noqa: S308
         "\n".join(svg_bar(bar, chart, total_label) for bar in chart["bars"])
     )
     legend = format_html_join(
@@ -190,16 +170,10 @@ def change(difference, previous_year):
 
 
 def number_cell(label, n, href, difference=None, previous_year=None):
-    """A table cell: the number, linked to its rows when it has a link, and its change."""
-    if href:
-        return format_html(
-            '<td data-label="{}"><a href="{}">{}</a>{}</td>',
-            label,
-            href,
-            n,
-            change(difference, previous_year),
-        )
-    return format_html('<td data-label="{}">{}{}</td>', label, n, change(difference, previous_year))
+    """A table cell: the number, linked to its rows when it has a link, and its change.
+    ``label`` comes escaped; ``n`` is an int."""
+    number = f'<a href="{escape(href)}">{n:d}</a>' if href else f"{n:d}"
+    return f'<td data-label="{label}">{number}{change(difference, previous_year)}</td>'
 
 
 # The yearly table's figures after the status columns: (key, header); overdue and no news
@@ -222,11 +196,8 @@ def table_row(row, status_labels, extra):
         number_cell(label, row[key], row[f"{key}_href"], row.get(f"{key}_change"), previous)
         for key, label in extra
     ]
-    return format_html(
-        '<tr>\n<th scope="row" class="card-title">{}</th>\n{}\n</tr>',
-        row["label"],
-        mark_safe("".join(cells)),  # noqa: S308 - each cell is format_html's output
-    )
+    label = escape(row["label"])
+    return f'<tr>\n<th scope="row" class="card-title">{label}</th>\n{"".join(cells)}\n</tr>'
 
 
 @register.simple_tag
@@ -235,11 +206,11 @@ def status_table(rows, caption, first_header, yearly=False, overdue=False):
     of status counts, one row per entry of ``rows`` (``progress``), each number linked to
     its rows. ``yearly`` adds the yearly figures and the change against the year before;
     ``overdue`` the overdue and no-news figures."""
-    status_labels = [capfirst(status.label) for status in Status]
-    extra = [("total", _("Total"))]
+    status_labels = [escape(capfirst(str(status.label))) for status in Status]
+    extra = [("total", escape(_("Total")))]
     if yearly:
         columns = YEARLY_COLUMNS if overdue else YEARLY_COLUMNS[:2]
-        extra += [(key, str(header)) for key, header in columns]
+        extra += [(key, escape(header)) for key, header in columns]
     headers = format_html_join(
         "\n",
         '<th scope="col"><span class="status status-{}">{}</span></th>',
@@ -249,9 +220,8 @@ def status_table(rows, caption, first_header, yearly=False, overdue=False):
         "\n", '<th scope="col">{}</th>', ((label,) for _key, label in extra)
     )
     if rows:
-        body = mark_safe(  # noqa: S308 - each row is format_html's output
-            "\n".join(table_row(row, status_labels, extra) for row in rows)
-        )
+        # Every text in a row is escaped where it is written; the numbers are ints.
+        body = mark_safe("\n".join(table_row(row, status_labels, extra) for row in rows))  # noqa: S308
     else:
         body = format_html(
             '<tr><td colspan="{}">{}</td></tr>', len(Status) + 2, _("Nothing recorded yet.")
