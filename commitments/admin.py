@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services, tallies
+from . import services, tallies, versions
 from .choices import DeadlineState, Origin
 from .forms import (
     BulkStatusUpdateForm,
@@ -73,6 +73,22 @@ class TrackerAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # Every save and deletion raises the data version first (``versions``): the admin's
+    # own writes of records without a service (persons, ministries, ...) change the public
+    # pages' ETag too. Saves through a service raise it there.
+
+    def save_model(self, request, obj, form, change):
+        versions.bump()
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        versions.bump()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        versions.bump()
+        super().delete_queryset(request, queryset)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -1100,3 +1100,21 @@ class ItemTally(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.item}"
+
+
+class DataVersion(models.Model):
+    """One row: the version of everything the public pages show, raised by every write
+    path in its own transaction (``commitments.versions``). Public pages name it in their
+    ETag (``tracker/caching.py``)."""
+
+    n = models.BigIntegerField(_("number of changes"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), null=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="dataversion_one_row")]
+
+    def __str__(self):
+        return f"{self.n} ({self.changed_at})"

@@ -41,7 +41,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import models, services, tallies
+from . import models, services, tallies, versions
 from .choices import Origin
 from .text import normalise
 
@@ -522,7 +522,7 @@ def references(model):
 def seed(paths=None, progress=None, *, update=False, dry_run=False):
     """Load the fixtures; returns a SeedReport. All or nothing: one transaction. With
     ``dry_run`` every change is made and reported, then rolled back."""
-    with transaction.atomic():
+    with versions.change():
         report = Seeder(update=update, progress=progress).run(paths)
         tallies.rebuild()
         if dry_run:

@@ -2,12 +2,11 @@
 form, admin inline, admin bulk action, management commands, seed) calls these."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from . import bulk, tallies
+from . import bulk, tallies, versions
 from .choices import DatePrecision, Origin, Status
 from .due import parse_due
 from .models import (
@@ -61,7 +60,7 @@ def derive_due_range(commitment, *, phrase_changed=False):
     return commitment
 
 
-@transaction.atomic
+@versions.change()
 def save_tracked(record, *, expected_version=None, phrase_changed=False):
     """Save a commitment or motion. An existing record is saved only if its version is
     still ``expected_version`` (optimistic locking): the conditional UPDATE takes the row
@@ -104,7 +103,7 @@ def made_on_or_letter(letters):
     return Coalesce(F("made_on"), letter_date)
 
 
-@transaction.atomic
+@versions.change()
 def save_letter(letter):
     """Save a letter, and give its new date to the commitments it records that have no
     date of their own."""
@@ -133,7 +132,7 @@ def check_status(status):
         raise ValidationError({"status": _("Unknown status code: %(status)s") % {"status": status}})
 
 
-@transaction.atomic
+@versions.change()
 def record_status_update(
     *,
     subject,
@@ -191,7 +190,7 @@ def record_status_update(
     return update
 
 
-@transaction.atomic
+@versions.change()
 def correct_seeded_status_update(update, *, change_reason, **values):
     """Correct, in place, a status update that the seed fixtures created and that no
     researcher recorded (a translated note, a corrected date or status), then bring the
@@ -239,7 +238,7 @@ def refresh_current_status(subject, researcher=None, *, change_reason=None):
     tallies.refresh(model, [subject.pk])
 
 
-@transaction.atomic
+@versions.change()
 def attach_letter_text(letter, *, text, url):
     """Store the official text of a letter as its source document, so its passages can be
     cited, checked and searched. A letter that has its text keeps it."""
@@ -256,7 +255,7 @@ def attach_letter_text(letter, *, text, url):
     return document
 
 
-@transaction.atomic
+@versions.change()
 def create_with_first_updates(model, subjects, updates):
     """Create new commitments or motions in bulk, each with at most one status update (an
     unsaved ``StatusUpdate`` or None), as the register sync does for a page of new records.

@@ -2,7 +2,8 @@
 a few hundred rows instead of counting every status update.
 
 Each commitment and motion adds a handful of rows to the ``Tally`` table (``contribution``).
-Every write goes through ``services``, which calls ``refresh`` for the items it touched:
+Every write goes through ``services``, which calls ``refresh`` for the items it touched
+(``refresh`` and ``rebuild`` also raise the data version, ``versions``):
 ``refresh`` subtracts what an item added the last time (kept in ``ItemTally``) and adds what
 it adds now, with one additive upsert. Bulk loads call ``rebuild``. ``progress.recompute``
 counts the same figures from the status updates themselves; the tests check the two agree
@@ -28,6 +29,7 @@ from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 
+from . import versions
 from .models import (
     CLOSED_STATUSES,
     UPDATE_ORDER,
@@ -165,6 +167,7 @@ def refresh(model, ids):
     """Bring the tallies in step with the items of ``model`` (Commitment or Motion) with
     these ids, as they are now (a deleted item adds nothing). About six queries per 2,000
     items."""
+    versions.bump()
     ids = sorted(set(ids))
     name = subject_name(model)
     for start in range(0, len(ids), CHUNK):
@@ -207,8 +210,16 @@ def refresh_items(items):
 
 @transaction.atomic
 def rebuild(progress=None):
-    """Count every tally again from the data: for bulk loads, and to repair. The sums are
-    added up in memory and written once; two queries per 2,000 items."""
+    """Count every tally again from the data (``count_all``), for bulk loads and to
+    repair, and raise the data version."""
+    versions.bump()
+    count_all(progress)
+
+
+@transaction.atomic
+def count_all(progress=None):
+    """Count every tally again from the data. The sums are added up in memory and written
+    once; two queries per 2,000 items."""
     Tally.objects.all().delete()
     ItemTally.objects.all().delete()
     for model in (Commitment, Motion):

@@ -4,16 +4,22 @@ ETag is answered 304 before the page is rendered. The admin, signed-in researche
 the alerts forms stay private."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from commitments.models import Commitment, Letter, Motion, Office, Person, Status
+from commitments import services, tallies, versions
+from commitments.models import Commitment, Letter, Motion, Office, Person, Status, Theme
 from tracker import caching
 
 from . import factories
+from .test_sync import ocw_minister, register  # noqa: F401 (fixtures)
+
+TODAY = timezone.localdate()
 
 pytestmark = pytest.mark.django_db
 
@@ -101,19 +107,109 @@ def test_a_conditional_get_is_answered_before_the_page_is_rendered(
     assert b"<table" in other.content
 
 
-def test_a_change_to_the_data_changes_the_etag(client):
-    c = factories.commitment()
-    etag = client.get("/commitments/")["ETag"]
-    factories.status_update(c, Status.IN_PROGRESS, date(2024, 1, 1))
-    response = client.get("/commitments/", HTTP_IF_NONE_MATCH=etag)
+def etag(client, url="/commitments/"):
+    response = client.get(url)
     assert response.status_code == 200
-    assert response["ETag"] != etag
-    # Also an edit that adds no row: it writes a history row.
-    etag = response["ETag"]
-    person = factories.person()
-    person.name = "Anders"
-    person.save()
-    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    return response["ETag"]
+
+
+def assert_changes_the_etag(client, write):
+    """``write`` changes the ETag, and with it every cached public page; reading it again
+    does not."""
+    before = etag(client)
+    write()
+    after = etag(client)
+    assert after != before
+    assert client.get("/commitments/", HTTP_IF_NONE_MATCH=before).status_code == 200
+    assert client.get("/progress/", HTTP_IF_NONE_MATCH=after).status_code == 304
+
+
+def test_every_service_write_changes_the_etag(client):
+    c = factories.commitment(title="Eerste titel")
+    m = factories.motion()
+    letter = factories.letter(date=date(2020, 1, 1))
+    undated = factories.commitment(made_on=None, source_letter=letter)
+
+    def save_commitment():
+        c.title = "Tweede titel"
+        services.save_tracked(c, expected_version=c.version)
+
+    def save_motion():
+        m.title = "Andere motie"
+        services.save_tracked(m, expected_version=m.version)
+
+    def redate_letter():  # a bulk UPDATE of the commitments it dates, without history
+        letter.date = date(2021, 1, 1)
+        services.save_letter(letter)
+
+    def correct_update():
+        update = c.updates.latest_first().first()
+        services.correct_seeded_status_update(update, change_reason="typo", note="Verbeterd")
+
+    def create_in_bulk():
+        new = Commitment(key="bulk-1", title="In bulk", text="", made_on=date(2022, 1, 1))
+        services.create_with_first_updates(Commitment, [new], [None])
+
+    for write in (
+        save_commitment,
+        save_motion,
+        lambda: services.record_status_update(subject=c, status=Status.FULFILLED, date=TODAY),
+        redate_letter,
+        correct_update,
+        create_in_bulk,
+    ):
+        assert_changes_the_etag(client, write)
+    undated.refresh_from_db()
+    assert undated.made_on_or_letter == date(2021, 1, 1)
+
+
+def test_a_rebuild_and_the_seed_change_the_etag(client):
+    factories.commitment()
+    assert_changes_the_etag(client, tallies.rebuild)
+    assert_changes_the_etag(client, lambda: call_command("rebuild_tallies", stdout=StringIO()))
+    assert_changes_the_etag(client, lambda: call_command("seed", verbosity=0))
+
+
+def test_admin_saves_and_deletions_change_the_etag(client, admin_client):
+    """Also of records no service writes (a theme, a person): the admin raises the
+    version itself."""
+    theme = factories.theme(key="zorg", name="Zorg")
+
+    def change_theme():
+        response = admin_client.post(
+            reverse("admin:commitments_theme_change", args=[theme.pk]),
+            {"key": "zorg", "name": "Gezondheidszorg", "source_passage": ""},
+        )
+        assert response.status_code == 302
+
+    def delete_theme():
+        response = admin_client.post(
+            reverse("admin:commitments_theme_delete", args=[theme.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 302
+
+    assert_changes_the_etag(client, change_theme)
+    assert Theme.objects.get(pk=theme.pk).name == "Gezondheidszorg"
+    assert_changes_the_etag(client, delete_theme)
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+
+
+@pytest.mark.usefixtures("register", "ocw_minister")
+def test_a_sync_changes_the_etag(client):
+    assert_changes_the_etag(client, lambda: call_command("sync_tk", stdout=StringIO()))
+    assert Commitment.objects.exists()
+
+
+def test_reads_do_not_change_the_etag(client, django_assert_num_queries):
+    call_command("seed", verbosity=0)
+    before = etag(client)
+    for url in every_public_page():
+        assert client.get(url).status_code == 200, url
+        assert client.get("/en" + url).status_code == 200, url
+    with django_assert_num_queries(1):
+        version = caching.data_version()
+    assert etag(client) == before
+    assert caching.data_version() == version
 
 
 def test_the_next_day_changes_the_etag(client, monkeypatch):
@@ -205,7 +301,7 @@ def test_a_rendered_page_is_kept_until_the_data_changes(
     assert client.get("/commitments/", {"status": "open"}).context is not None
     # A change is never served stale.
     c.title = "Tweede titel"
-    c.save()
+    services.save_tracked(c, expected_version=c.version)
     changed = client.get("/commitments/")
     assert changed.context is not None
     assert "Tweede titel" in changed.content.decode()
@@ -219,8 +315,13 @@ def test_streamed_exports_and_researchers_pages_are_not_kept(client, researcher_
     assert researcher_client.get("/ministers/").context is not None
 
 
-def test_the_data_version_covers_every_model_in_one_query(django_assert_num_queries):
+def test_the_data_version_is_read_in_one_query_and_raised_by_the_write_path(
+    django_assert_num_queries,
+):
     with django_assert_num_queries(1):
         before = caching.data_version()
-    factories.letter()
+    factories.letter()  # written around the write path: not a change of the version
+    assert caching.data_version() == before
+    with versions.change():
+        pass
     assert caching.data_version() != before

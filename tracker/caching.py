@@ -17,10 +17,8 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -31,6 +29,8 @@ from django.utils.cache import (
 )
 from django.utils.http import quote_etag
 
+from commitments import versions
+
 PUBLIC_MAX_AGE = 60  # seconds
 PUBLIC_NAMESPACE = "commitments"
 PAGE_CACHE_MAX_BYTES = 1024 * 1024
@@ -38,18 +38,9 @@ PROJECT_DIRS = ("templates", "locale", "tracker", "commitments", "alerts")
 
 
 def data_version():
-    """Changes whenever data a public page shows changes: every write to a tracked model
-    adds a row to its history table, and rows loaded in bulk raise the largest ids. Read
-    from every table of the app, in one query of index lookups."""
-    quote = connection.ops.quote_name
-    parts = ", ".join(
-        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608 - names of the models' tables
-        for model in apps.get_app_config("commitments").get_models()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")
-        row = cursor.fetchone()
-    return ".".join(str(part or 0) for part in row)
+    """Changes with every write to the data public pages show: the version every write
+    path raises in its transaction (``commitments.versions``). One query."""
+    return versions.current()
 
 
 def code_version():

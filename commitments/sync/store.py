@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from django.db import transaction
 from django.utils.text import slugify
 
-from .. import bulk, services, tallies
+from .. import bulk, services, tallies, versions
 from ..choices import DatePrecision, LetterKind, MotionOutcome, Origin, Role, Status
 from ..models import (
     KST_TEXT_URL,
@@ -811,7 +810,7 @@ def run(feed, client, *, since=None, limit=None, progress=None):
         cut = limit is not None and report.records + len(records) > limit
         if cut:
             records = records[: limit - report.records]
-        with transaction.atomic():
+        with versions.change():
             before = (report.created, report.changed, report.withdrawn)
             feed.store(records, resolver, report, since=since)
             tallies.refresh_register([r.tk_id for r in records])
