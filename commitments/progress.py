@@ -400,14 +400,6 @@ def person_name(name, tussenvoegsel, first_name, initials):
     return person_label(first_name, initials, tussenvoegsel, name)
 
 
-def grouped(counts, group_of):
-    """{group: {status: n}} from {(year, part, status): n}, ``group_of(part)`` a tuple."""
-    groups = defaultdict(lambda: defaultdict(int))
-    for (_year, part, status), n in counts.items():
-        groups[group_of(part)][status] += n
-    return groups
-
-
 # The breakdowns of the current status, by the ``by`` parameter of their own page
 # (``/progress/?by=person``). The dashboard shows the short ones itself (a row per ministry
 # or theme) and links to the one by person, hundreds of rows that no reader takes in at a
@@ -440,80 +432,59 @@ def breakdown_headings():
     }
 
 
-def breakdowns(tally, names):
-    """The breakdown tables ``names`` (of ``BREAKDOWNS``). At most two queries: the offices
-    (by ministry or person) and the themes the tallies name, with their labels as they are
-    now, each only when a table needs it."""
-    by_office = tally[COMMITMENTS.name].get(tallies.OFFICE, {})
-    theme_counts = {
-        subject: tally[subject.name].get(tallies.THEME, {}) for subject in (COMMITMENTS, MOTIONS)
+# Each breakdown: (subject, tally figure, the record its parts are, the fields of that
+# record that name a group: the key the list's ``param`` filters on, then what the label
+# is made of, param).
+PERSON_FIELDS = ["name", "tussenvoegsel", "first_name", "initials"]
+BREAKDOWN_GROUPS = {
+    "ministry": (
+        COMMITMENTS,
+        tallies.OFFICE,
+        Office,
+        ["ministry__key", "ministry__name"],
+        "ministry",
+    ),
+    "person": (
+        COMMITMENTS,
+        tallies.OFFICE,
+        Office,
+        ["person__key", *(f"person__{field}" for field in PERSON_FIELDS)],
+        "person",
+    ),
+    "theme": (COMMITMENTS, tallies.THEME, Theme, ["key", "name"], "theme"),
+    "motion-theme": (MOTIONS, tallies.THEME, Theme, ["key", "name"], "theme"),
+}
+
+
+def breakdowns(names):
+    """The breakdown tables ``names`` (of ``BREAKDOWNS``), from the tallies summed per
+    group in the database (``tallies.grouped``), with the labels as they are now: one
+    query per kind of group (the themes of commitments and motions are one)."""
+    missing = {
+        "ministry": _("No ministry recorded"),
+        "person": _("Office holder not named"),
+        "theme": _("No theme"),
+        "motion-theme": _("No theme"),
     }
-    offices = {}
-    if {"ministry", "person"} & set(names):
-        office_ids = {part for _year, part, _status in by_office if part}
-        offices = {
-            pk: rest
-            for pk, *rest in Office.objects.filter(pk__in=office_ids)
-            .order_by()
-            .values_list(
-                "pk",
-                "ministry__key",
-                "ministry__name",
-                "person__key",
-                "person__name",
-                "person__tussenvoegsel",
-                "person__first_name",
-                "person__initials",
-            )
-        }
-    themes = {}
-    if {"theme", "motion-theme"} & set(names):
-        theme_ids = {part for counts in theme_counts.values() for _y, part, _s in counts if part}
-        themes = {
-            pk: (key, name)
-            for pk, key, name in Theme.objects.filter(pk__in=theme_ids)
-            .order_by()
-            .values_list("pk", "key", "name")
-        }
-
-    def ministry(part):
-        office = offices.get(part)
-        return tuple(office[:2]) if office and office[0] is not None else (None, None)
-
-    def person(part):
-        office = offices.get(part)
-        return tuple(office[2:]) if office and office[2] is not None else (None,) * 5
-
-    def theme(part):
-        return themes.get(part, (None, None))
-
-    # by: (subject, counts, group of a part, the list's parameter, label, label of no group)
-    tables = {
-        "ministry": (COMMITMENTS, by_office, ministry, "ministry", str, _("No ministry recorded")),
-        "person": (
-            COMMITMENTS,
-            by_office,
-            person,
-            "person",
-            person_name,
-            _("Office holder not named"),
-        ),
-        "theme": (COMMITMENTS, theme_counts[COMMITMENTS], theme, "theme", str, _("No theme")),
-        "motion-theme": (MOTIONS, theme_counts[MOTIONS], theme, "theme", str, _("No theme")),
-    }
+    describe = {"person": person_name}
     headings = breakdown_headings()
+    sums = {}
     result = []
     for by in names:
-        subject, counts, group_of, param, describe, missing = tables[by]
-        rows = breakdown_table(subject, grouped(counts, group_of), param)
-        result.append({**headings[by], "rows": label_rows(rows, describe, missing)})
+        subject, figure, model, fields, param = BREAKDOWN_GROUPS[by]
+        key = (figure, tuple(fields))
+        if key not in sums:
+            sums[key] = tallies.grouped(figure, model, fields)
+        rows = breakdown_table(subject, sums[key][subject.name], param)
+        result.append(
+            {**headings[by], "rows": label_rows(rows, describe.get(by, str), missing[by])}
+        )
     return result
 
 
 def breakdown_page(by):
-    """The page of one breakdown (``by``, of ``BREAKDOWNS``). Two queries: the tallies,
-    and the offices or the themes."""
-    (table,) = breakdowns(tallies.read(), [by])
+    """The page of one breakdown (``by``, of ``BREAKDOWNS``). One query."""
+    (table,) = breakdowns([by])
     return {"breakdown": table, "statuses": STATUSES}
 
 
@@ -577,9 +548,9 @@ def subject_section(subject, current_year, tally):
 
 
 def figures(current_year):
-    """Everything the dashboard shows. Three queries: the tallies, and the offices and
-    themes they name."""
-    tally = tallies.read()
+    """Everything the dashboard shows. Three queries: the yearly tallies, and the current
+    status summed per ministry and per theme."""
+    tally = tallies.read(exclude=(tallies.OFFICE, tallies.THEME))
     commitments = subject_section(COMMITMENTS, current_year, tally[COMMITMENTS.name])
     motions = subject_section(MOTIONS, current_year, tally[MOTIONS.name])
     return {
@@ -588,7 +559,7 @@ def figures(current_year):
         "commitments": commitments,
         "motions": motions,
         "sections": [commitments, motions],
-        "breakdowns": breakdowns(tally, ON_DASHBOARD),
+        "breakdowns": breakdowns(ON_DASHBOARD),
         "other_breakdowns": [
             heading for by, heading in breakdown_headings().items() if by not in ON_DASHBOARD
         ],

@@ -28,6 +28,7 @@ a due date that passes next year needs no write next year.
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from . import versions
 from .models import (
@@ -246,13 +247,45 @@ def count_all(progress=None):
         )
 
 
-def read():
-    """{subject: {figure: {(year, part, status): n}}}, all tallies in one query."""
+def read(exclude=()):
+    """{subject: {figure: {(year, part, status): n}}}, all tallies (but the figures in
+    ``exclude``) in one query."""
     result = defaultdict(lambda: defaultdict(dict))
-    for subject, figure, year, part, status, n in Tally.objects.exclude(n=0).values_list(
+    rows = Tally.objects.exclude(n=0).exclude(figure__in=exclude).order_by()
+    for subject, figure, year, part, status, n in rows.values_list(
         "subject", "figure", "year", "part", "status", "n"
     ):
         result[subject][figure][year, part, status] = n
+    return result
+
+
+def grouped(figure, model, fields):
+    """{subject: {(values of ``fields``): {status: n}}}: the tallies of ``figure`` (OFFICE
+    or THEME, whose ``part`` is the id of a ``model``, an Office or a Theme) summed in the
+    database per subject, status and the ``fields`` of that record ("ministry__key"),
+    all Nones for the part 0 (none). One query, of a few dozen rows per subject for a
+    ministry or a theme, however many offices and items there are."""
+    names = [f"g{index}" for index in range(len(fields))]
+    records = (
+        model.objects.order_by()
+        .annotate(
+            record=F("pk"), **{name: F(field) for name, field in zip(names, fields, strict=True)}
+        )
+        .values_list("record", *names)
+    )
+    inner, params = records.query.sql_with_params()
+    quote = connection.ops.quote_name
+    groups = ", ".join(f"g.{quote(name)}" for name in names)
+    sql = (
+        f"SELECT t.subject, {groups}, t.status, SUM(t.n) "  # noqa: S608 (quoted names only)
+        f"FROM {quote(Tally._meta.db_table)} t LEFT JOIN ({inner}) g ON g.record = t.part "
+        f"WHERE t.figure = %s AND t.n <> 0 GROUP BY t.subject, {groups}, t.status"
+    )
+    result = defaultdict(lambda: defaultdict(dict))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, figure])
+        for subject, *values, status, n in cursor.fetchall():
+            result[subject][tuple(values)][status] = int(n)
     return result
 
 
