@@ -203,6 +203,8 @@ def data_strings():
             for f in model._meta.concrete_fields
             if isinstance(f, (CharField, TextField)) and not f.choices
         ]
+        if not fields:  # no text (the data version): values_list() would read every field
+            continue
         for row in model.objects.values_list(*fields):
             values.update(value.strip() for value in row if value and value.strip())
     return sorted(values, key=len, reverse=True)
@@ -278,6 +280,7 @@ def public_pages():
         Office.objects.filter(person=None).first().get_absolute_url(),
         f"{source.get_absolute_url()}?cite=commitment:{cited.key}",
         "/progress/",
+        "/progress/?by=person",
         "/scorecards/",
         "/scorecards/?by=person&sort=-overdue",
         "/scorecards/?by=cabinet",
