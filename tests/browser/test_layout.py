@@ -39,6 +39,7 @@ def public_pages():
         "office": Office.objects.filter(person=None).first().get_absolute_url(),
         "source": f"{document.get_absolute_url()}{cite}",
         "progress": "/progress/",
+        "progress-by-person": "/progress/?by=person",
         "scorecards": "/scorecards/",
         "scorecards-persons": "/scorecards/?by=person&sort=-overdue",
         "open-data": "/data/",

@@ -480,6 +480,7 @@ def main_pages():
         ("home", "/"),
         *LIST_PAGES,
         ("progress", "/progress/"),
+        ("progress-by-person", "/progress/?by=person"),
         ("commitment-detail", commitment.get_absolute_url()),
         ("motion-detail", Motion.objects.order_by("key").first().get_absolute_url()),
         ("letter-detail", Letter.objects.order_by("key").first().get_absolute_url()),
