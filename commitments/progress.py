@@ -485,7 +485,7 @@ def breakdowns(names):
 def breakdown_page(by):
     """The page of one breakdown (``by``, of ``BREAKDOWNS``). One query."""
     (table,) = breakdowns([by])
-    return {"breakdown": table, "statuses": STATUSES}
+    return {"breakdown": table}
 
 
 def subject_section(subject, current_year, tally):
@@ -554,7 +554,6 @@ def figures(current_year):
     commitments = subject_section(COMMITMENTS, current_year, tally[COMMITMENTS.name])
     motions = subject_section(MOTIONS, current_year, tally[MOTIONS.name])
     return {
-        "statuses": STATUSES,
         "current_year": current_year,
         "commitments": commitments,
         "motions": motions,
