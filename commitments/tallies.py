@@ -243,10 +243,3 @@ def read():
     ):
         result[subject][figure][year, part, status] = n
     return result
-
-
-def refresh_register(tk_ids):
-    """``refresh`` for the commitments and motions with these register ids: what a page of
-    the register sync touched. Two queries more."""
-    for model in (Commitment, Motion):
-        refresh(model, model.objects.filter(tk_id__in=tk_ids).values_list("pk", flat=True))
