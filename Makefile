@@ -49,6 +49,10 @@ serve: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=0 exec $(BIN)/gunicorn -c tracker/gunicorn.conf.py
 
+# The suite is spread over the machine's CPUs (pytest-xdist), each process with its own test
+# database. PYTEST_ARGS replaces that: make test PYTEST_ARGS="tests/test_sync.py -x"
+PYTEST_ARGS ?= -n auto --dist worksteal
+
 # pytest exits 5 when it collects no tests; that is reported, not treated as a crash.
 test: $(STAMP)
 	@$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \

@@ -287,10 +287,3 @@ def grouped(figure, model, fields):
         for subject, *values, status, n in cursor.fetchall():
             result[subject][tuple(values)][status] = int(n)
     return result
-
-
-def refresh_register(tk_ids):
-    """``refresh`` for the commitments and motions with these register ids: what a page of
-    the register sync touched. Two queries more."""
-    for model in (Commitment, Motion):
-        refresh(model, model.objects.filter(tk_id__in=tk_ids).values_list("pk", flat=True))

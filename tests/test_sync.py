@@ -22,10 +22,12 @@ from commitments.models import (
     Person,
     StatusUpdate,
     SyncState,
+    Tally,
 )
 from commitments.sync import SyncError, parse, store
 from commitments.sync.client import RegisterClient
 from tests import factories
+from tests.test_tallies import assert_tallies_equal_a_recompute
 
 CORPUS = Path(__file__).parent / "tk_corpus"
 FEED_URL = "https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0/Feed"
@@ -554,3 +556,26 @@ def test_seed_update_after_a_sync_leaves_imported_records_alone(register):
     assert imported > 0
     assert "seeded, no longer in the fixtures (kept): 0" in report
     assert Commitment.objects.filter(origin=Origin.REGISTER).count() == imported
+
+
+def test_the_dashboards_tallies_follow_what_the_sync_writes(register, ocw_minister):
+    """Records the sync creates, fills in, changes and withdraws are counted as a full
+    recount counts them, page by page, and a sync that changes nothing changes no tally."""
+    seeded = factories.motion(
+        dossier=factories.dossier(number="30 420"), number="431", title="Motie-Bikker", date=None
+    )
+    known = factories.motion(title="Motie Westerveld over een actieplan")
+    Motion.objects.filter(pk=known.pk).update(zaak_number="2023Z09999")
+    sync()
+    seeded.refresh_from_db()
+    assert seeded.date == date(2024, 7, 2)  # filled in from the register
+    assert_tallies_equal_a_recompute()
+    tallied = list(Tally.objects.order_by("pk").values_list("pk", "n"))
+    sync()
+    assert list(Tally.objects.order_by("pk").values_list("pk", "n")) == tallied
+    register.feed["1000206"] = corpus("toezegging-page-3.xml").replace(
+        b"  <entry>", NEXT_TO_PAGE_4.encode(), 1
+    )
+    sync()
+    assert by_number("TZ202504-057").status == Status.FULFILLED
+    assert_tallies_equal_a_recompute()

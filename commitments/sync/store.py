@@ -132,6 +132,13 @@ class RunReport:
     seconds: float = 0.0
     complete: bool = False
     details: list = field(default_factory=list)
+    # {model: ids} of the commitments and motions the current page changed in place; the
+    # run brings their tallies in step with the page. New ones are counted as they are
+    # created (``services.create_with_first_updates``), unchanged ones need nothing.
+    touched: dict = field(default_factory=dict)
+
+    def touch(self, subject):
+        self.touched.setdefault(type(subject), set()).add(subject.pk)
 
     @property
     def per_second(self):
@@ -477,6 +484,7 @@ def withdraw(subject, record, report):
     subject.register_updated = record.updated
     subject.version += 1
     subject.save(update_fields=["withdrawn", "register_updated", "version"])
+    report.touch(subject)
     report.withdrawn += 1
 
 
@@ -591,6 +599,7 @@ def update_commitment(commitment, record, resolver, report):
     commitment.register_updated = record.updated
     commitment.version += 1
     commitment.save(update_fields=changed)
+    report.touch(commitment)
     if letters:
         commitment.fulfilment_letters.add(*letters)
     report.changed += 1
@@ -672,6 +681,7 @@ def store_motions(records, resolver, report, since=None):
             report.changed += 1
             motion.version += 1
             write_motion(motion, record, resolver, dossier)
+            report.touch(motion)
         known[record.tk_id] = motion
     create_motions(list(new.values()), resolver, report)
 
@@ -813,7 +823,9 @@ def run(feed, client, *, since=None, limit=None, progress=None):
         with versions.change():
             before = (report.created, report.changed, report.withdrawn)
             feed.store(records, resolver, report, since=since)
-            tallies.refresh_register([r.tk_id for r in records])
+            for model, ids in report.touched.items():
+                tallies.refresh(model, ids)
+            report.touched.clear()
             if cut:
                 resume = url  # read this page again; what was written is skipped
             elif page.next_url:
