@@ -306,6 +306,7 @@ def card(now, before, lists, params, today, days=None):
         "year_ago": day,
         "median_days": median(days) if days else None,
         "fulfilled_href": lists.url(params, "fulfilled") if params is not None else None,
+        "list_name": lists.url_name,
     }
 
 
