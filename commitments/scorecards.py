@@ -25,6 +25,7 @@ filter for each grouping (``ministry``, ``cabinet``, ``theme``, ``person_then``,
 """
 
 from collections import Counter, defaultdict
+from itertools import repeat
 from statistics import median
 from urllib.parse import urlencode
 
@@ -32,6 +33,8 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    DurationField,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -108,11 +111,13 @@ def with_person_then(queryset):
     return queryset.annotate(person_then=person_then())
 
 
-def inheritances():
-    """Commitments, once for each person who inherited them (``successor``, a Person id):
-    that person took up an office in the commitment's post (ministry and role) after the
-    day it was made, it was not closed before that day, and they did not hold the office
-    when it was made. One join over the offices of the commitment's ministry."""
+def successions():
+    """Commitments, once for each office that a later person took up in the commitment's
+    post (ministry and role): ``successor`` (a Person id) took it up after the day it was
+    made, and it was not closed before that day. One join over the offices of the post.
+    Whether the successor made it themselves (``MADE_BY_SUCCESSOR``) is left to the caller:
+    the database then joins before it asks who held the post (``person_then``) of the few
+    rows whose office names nobody."""
     offices = "made_by__ministry__offices"
     # In one filter() call, so every condition is on the same office (the successor's).
     later = Commitment.objects.filter(
@@ -124,13 +129,22 @@ def inheritances():
         },
     )
     return (
-        with_person_then(later)
-        .annotate(
-            successor=F(f"{offices}__person"),
-            maker=Coalesce("person_then", Value(0), output_field=BigIntegerField()),
-        )
-        .exclude(successor=F("maker"))
+        later.annotate(successor=F(f"{offices}__person"))
+        # The office's own person did not inherit it (cheap, so in the join) ...
+        .exclude(successor=Coalesce("made_by__person", Value(0), output_field=BigIntegerField()))
+        .alias(maker=Coalesce(person_then(), Value(0), output_field=BigIntegerField()))
     )
+
+
+# ... nor did the person who held the post when it was made (a reappointment).
+MADE_BY_SUCCESSOR = Q(successor=F("maker"))
+
+
+def inheritances():
+    """Commitments, once for each person who inherited them (``successor``, a Person id):
+    that person took up an office in the commitment's post after the day it was made, it
+    was not closed before that day, and they did not hold the office when it was made."""
+    return successions().exclude(MADE_BY_SUCCESSOR)
 
 
 def inherited_by(queryset, person):
@@ -152,14 +166,20 @@ def year_ago(today):
 def tally(queryset, group, day, today, due=True):
     """{group value: Counter({(status, deadline state or ""): n})}: the status of each
     item now (``day`` None) or on ``day`` (items made by then), grouped by ``group`` (a
-    field or annotation name, or None for all). One query."""
+    field or annotation name, or None for all). One query, grouped by the database."""
     fields = [group] if group else []
+    status, latest = "status", "latest_update_on"
     if day is not None:
-        return tally_on(queryset, fields, day, due)
+        made = "made_on_or_letter" if queryset.model is Commitment else "date"
+        queryset = queryset.filter(**{f"{made}__lte": day}).status_as_of_stored(day)
+        status, latest, today = "status_as_of", "latest_update_as_of", day
     if due:
         deadline = Case(
             *(
-                When(deadline_condition(state, today), then=Value(state.value))
+                When(
+                    deadline_condition(state, today, status=status, latest=latest),
+                    then=Value(state.value),
+                )
                 for state in DeadlineState
             ),
             default=Value(""),
@@ -169,47 +189,13 @@ def tally(queryset, group, day, today, due=True):
     rows = (
         queryset.annotate(deadline_on=deadline)
         .order_by()
-        .values_list(*fields, "status", "deadline_on")
+        .values_list(*fields, status, "deadline_on")
         .annotate(n=Count("pk"))
     )
     result = defaultdict(Counter)
-    for *key, status, deadline_on, n in rows:
-        result[key[0] if group else None][(status, deadline_on)] += n
+    for *key, status_value, deadline_on, n in rows:
+        result[key[0] if group else None][(status_value, deadline_on)] += n
     return result
-
-
-def tally_on(queryset, fields, day, due):
-    """``tally`` on a past ``day``. The status and latest update on that day are
-    subqueries; the database groups on them once (by their place in the select list) and
-    Python applies the deadline rule to the few grouped rows, as
-    ``models.deadline_condition`` does for the list (``deadline_state_on``)."""
-    made = "made_on_or_letter" if queryset.model is Commitment else "date"
-    due_end = ["due_end"] if due else []
-    rows = (
-        queryset.filter(**{f"{made}__lte": day})
-        .status_as_of(day)
-        .order_by()
-        .values_list(*fields, "status_as_of", "latest_update_as_of", *due_end)
-        .annotate(n=Count("pk"))
-    )
-    result = defaultdict(Counter)
-    for row in rows:
-        key = row[0] if fields else None
-        status, latest = row[len(fields)], row[len(fields) + 1]
-        status = status or Status.OPEN.value  # open before the first update
-        state = deadline_state_on(status, latest, row[-2], day) if due else ""
-        result[key][(status, state)] += row[-1]
-    return result
-
-
-def deadline_state_on(status, latest, due_end, day):
-    """``models.deadline_condition`` on ``day`` for one item's values: "overdue",
-    "no_news" or "". The tests compare every figure with the list's own filter."""
-    if due_end is None or due_end >= day or status in CLOSED_STATUSES:
-        return ""
-    if latest is not None and latest > due_end:
-        return DeadlineState.OVERDUE.value
-    return DeadlineState.NO_NEWS.value
 
 
 def figures(counter):
@@ -230,20 +216,24 @@ def figures(counter):
 
 def fulfilment_days(queryset, group):
     """{group value: [days from made to fulfilled]} over the commitments fulfilled now.
-    One query; the median is taken in Python, so it is the same on every database."""
+    One query, counting the commitments per number of days; the median is taken in
+    Python, so it is the same on every database."""
     fields = [group] if group else []
+    took = ExpressionWrapper(F("status_date") - F("made_on_or_letter"), DurationField())
     rows = (
         queryset.filter(
             status=Status.FULFILLED,
             made_on_or_letter__isnull=False,
             status_date__isnull=False,
         )
+        .annotate(took=took)
         .order_by()
-        .values_list(*fields, "made_on_or_letter", "status_date")
+        .values_list(*fields, "took")
+        .annotate(n=Count("pk"))
     )
     days = defaultdict(list)
-    for *key, made, fulfilled in rows:
-        days[key[0] if group else None].append((fulfilled - made).days)
+    for *key, took, n in rows:
+        days[key[0] if group else None].extend(repeat(took.days, n))
     return days
 
 
@@ -483,14 +473,15 @@ def ranking(grouping, sort=DEFAULT_SORT, today=None):
 def inherited_counts(persons):
     """{person id: (inherited, of which not closed now)} for the ids ``persons``. One
     query."""
+    inherited = ~MADE_BY_SUCCESSOR
     rows = (
-        inheritances()
+        successions()
         .filter(successor__in=persons)
         .order_by()
         .values("successor")
         .annotate(
-            n=Count("pk", distinct=True),
-            n_open=Count("pk", distinct=True, filter=Q(status__in=NOT_CLOSED)),
+            n=Count("pk", distinct=True, filter=inherited),
+            n_open=Count("pk", distinct=True, filter=inherited & Q(status__in=NOT_CLOSED)),
         )
     )
     return {row["successor"]: (row["n"], row["n_open"]) for row in rows}
