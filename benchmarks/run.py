@@ -123,6 +123,8 @@ def psycopg_params(settings_dict, dbname=None):
         "password": settings_dict.get("PASSWORD") or None,
         "host": settings_dict.get("HOST") or None,
         "port": settings_dict.get("PORT") or None,
+        # The site's session settings (jit off), so the floor runs the SQL as the site does.
+        "options": settings_dict.get("OPTIONS", {}).get("options"),
     }
     return {k: v for k, v in params.items() if v is not None}
 

@@ -122,9 +122,7 @@ def test_each_ranking_equals_the_scorecards_and_its_lists(client, by):
 def test_persons_have_their_pages_and_what_they_inherited(client):
     random_data()
     answer = get(client, "/api/scorecards/person/")
-    expected = {
-        r["key"]: r for r in scorecards.ranking(scorecards.GROUPINGS["person"]) if r["key"]
-    }
+    expected = {r["key"]: r for r in scorecards.ranking(scorecards.GROUPINGS["person"]) if r["key"]}
     inherited = 0
     for row in answer["rows"]:
         if row["key"] is None:
