@@ -163,39 +163,58 @@ def year_ago(today):
         return today.replace(year=today.year - 1, day=28)
 
 
-def tally(queryset, group, day, today, due=True):
-    """{group value: Counter({(status, deadline state or ""): n})}: the status of each
-    item now (``day`` None) or on ``day`` (items made by then), grouped by ``group`` (a
-    field or annotation name, or None for all). One query, grouped by the database."""
+def deadline_state(due, today, status, latest):
+    """The deadline state ("overdue", "no_news" or "") on ``today`` of the ``status`` and
+    ``latest`` update named (``models.deadline_condition``); always "" without ``due``
+    (motions have no due date)."""
+    if not due:
+        return Value("")
+    return Case(
+        *(
+            When(
+                deadline_condition(state, today, status=status, latest=latest),
+                then=Value(state.value),
+            )
+            for state in DeadlineState
+        ),
+        default=Value(""),
+    )
+
+
+def tally(queryset, group, today, due=True):
+    """(now, a year ago): each {group value: Counter({(status, deadline state or ""): n})},
+    the status of each item now and on the same day a year ago (of the items made by
+    then), grouped by ``group`` (a field or annotation name, or None for all). One query:
+    the database reads each item once and groups it on both."""
     fields = [group] if group else []
-    status, latest = "status", "latest_update_on"
-    if day is not None:
-        made = "made_on_or_letter" if queryset.model is Commitment else "date"
-        queryset = queryset.filter(**{f"{made}__lte": day}).status_as_of_stored(day)
-        status, latest, today = "status_as_of", "latest_update_as_of", day
-    if due:
-        deadline = Case(
-            *(
-                When(
-                    deadline_condition(state, today, status=status, latest=latest),
-                    then=Value(state.value),
-                )
-                for state in DeadlineState
-            ),
-            default=Value(""),
-        )
-    else:
-        deadline = Value("")
+    day = year_ago(today)
+    made = "made_on_or_letter" if queryset.model is Commitment else "date"
+    made_then = Q(**{f"{made}__lte": day})
     rows = (
-        queryset.annotate(deadline_on=deadline)
+        queryset.status_as_of_stored(day)
+        .annotate(
+            deadline_now=deadline_state(due, today, "status", "latest_update_on"),
+            # Null for the items made since (the status a year ago is never null).
+            status_then=Case(When(made_then, then=F("status_as_of")), default=None),
+            deadline_then=Case(
+                When(
+                    made_then,
+                    then=deadline_state(due, day, "status_as_of", "latest_update_as_of"),
+                ),
+                default=None,
+            ),
+        )
         .order_by()
-        .values_list(*fields, status, "deadline_on")
+        .values_list(*fields, "status", "deadline_now", "status_then", "deadline_then")
         .annotate(n=Count("pk"))
     )
-    result = defaultdict(Counter)
-    for *key, status_value, deadline_on, n in rows:
-        result[key[0] if group else None][(status_value, deadline_on)] += n
-    return result
+    now, before = defaultdict(Counter), defaultdict(Counter)
+    for *key, status, deadline_now, status_then, deadline_then, n in rows:
+        value = key[0] if group else None
+        now[value][(status, deadline_now)] += n
+        if status_then is not None:
+            before[value][(status_then, deadline_then)] += n
+    return now, before
 
 
 def figures(counter):
@@ -305,17 +324,16 @@ def percent(share):
 
 
 def overall(today=None):
-    """The home page's scorecards of all commitments and all motions. Five queries."""
+    """The home page's scorecards of all commitments and all motions. Three queries."""
     today = today or timezone.localdate()
     cards = []
     for model, lists, title in (
         (Commitment, COMMITMENT_LISTS, _("Commitments")),
         (Motion, MOTION_LISTS, _("Motions")),
     ):
-        now = tally(model.objects.all(), None, None, today, due=lists.due)[None]
-        before = tally(model.objects.all(), None, year_ago(today), today, due=lists.due)[None]
+        now, before = tally(model.objects.all(), None, today, due=lists.due)
         days = fulfilment_days(model.objects.all(), None)[None] if lists.due else None
-        item = card(figures(now), figures(before), lists, [], today, days)
+        item = card(figures(now[None]), figures(before[None]), lists, [], today, days)
         item["title"] = title
         item["due"] = lists.due
         cards.append(item)
@@ -447,11 +465,10 @@ def sort_rows(rows, sort):
 def ranking(grouping, sort=DEFAULT_SORT, today=None):
     """The scorecard of every group, sorted by ``sort`` (a key of ``SORTS``, "-" first for
     descending). Groups without a value (no ministry, no theme...) come last, unlinked.
-    Four queries (five for persons: what they inherited)."""
+    Three queries (four for persons: what they inherited)."""
     today = today or timezone.localdate()
     queryset = grouping.queryset()
-    now = tally(queryset, grouping.field, None, today)
-    before = tally(queryset, grouping.field, year_ago(today), today)
+    now, before = tally(queryset, grouping.field, today)
     days = fulfilment_days(queryset, grouping.field)
     labels = grouping.labels(set(now) | set(before))
     rows = []
@@ -501,13 +518,12 @@ def add_inherited(rows, today):
 
 def person_card(person, today=None):
     """The scorecard of one person: what they promised (by tenure) and what they inherited.
-    Four queries."""
+    Three queries."""
     today = today or timezone.localdate()
     mine = with_person_then(Commitment.objects.all()).filter(person_then=person.pk)
-    now = tally(mine, None, None, today)[None]
-    before = tally(mine, None, year_ago(today), today)[None]
+    now, before = tally(mine, None, today)
     days = fulfilment_days(mine, None)[None]
-    result = card(figures(now), figures(before), COMMITMENT_LISTS,
+    result = card(figures(now[None]), figures(before[None]), COMMITMENT_LISTS,
                   [("person_then", person.key)], today, days)  # fmt: skip
     n, n_open = inherited_counts([person.pk]).get(person.pk, (0, 0))
     base = COMMITMENT_LISTS.url([("inherited_by", person.key)], "total")

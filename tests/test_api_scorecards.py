@@ -165,10 +165,10 @@ def test_query_counts_do_not_grow_with_groups(client, django_assert_num_queries,
         office = factories.office(person=factories.person(), cabinet=factories.cabinet())
         factories.commitment(made_by=office, themes=[factories.theme()])
         factories.commitment(made_by=factories.office(ministry=office.ministry, person=None))
-    with django_assert_num_queries(5):  # as scorecards.overall()
+    with django_assert_num_queries(3):  # as scorecards.overall()
         get(client, "/api/scorecards/")
     for by in scorecards.GROUPINGS:
-        with django_assert_num_queries(5 if by == "person" else 4):  # as scorecards.ranking()
+        with django_assert_num_queries(4 if by == "person" else 3):  # as scorecards.ranking()
             rows = get(client, f"/api/scorecards/{by}/")["rows"]
         assert len([r for r in rows if r["key"]]) >= n
 
