@@ -181,3 +181,11 @@ def test_in_the_schema(client):
     assert set(parameters["sort"]["schema"]["enum"]) == set(scorecards.sort_choices())
     assert "400" in ranking["responses"]
     assert "/api/scorecards/" in schema["paths"]
+
+
+def test_browsable_without_javascript(client):
+    factories.commitment(key="one")
+    response = client.get("/api/scorecards/ministry/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "/api/commitments/" in response.content.decode()
