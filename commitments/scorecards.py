@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
     DurationField,
@@ -489,19 +490,20 @@ def ranking(grouping, sort=DEFAULT_SORT, today=None):
 
 def inherited_counts(persons):
     """{person id: (inherited, of which not closed now)} for the ids ``persons``. One
-    query."""
-    inherited = ~MADE_BY_SUCCESSOR
+    query, counting the distinct commitments once, per person and open or closed."""
     rows = (
         successions()
         .filter(successor__in=persons)
+        .annotate(is_open=ExpressionWrapper(Q(status__in=NOT_CLOSED), BooleanField()))
         .order_by()
-        .values("successor")
-        .annotate(
-            n=Count("pk", distinct=True, filter=inherited),
-            n_open=Count("pk", distinct=True, filter=inherited & Q(status__in=NOT_CLOSED)),
-        )
+        .values_list("successor", "is_open")
+        .annotate(n=Count("pk", distinct=True, filter=~MADE_BY_SUCCESSOR))
     )
-    return {row["successor"]: (row["n"], row["n_open"]) for row in rows}
+    counts = defaultdict(lambda: [0, 0])
+    for successor, is_open, n in rows:
+        counts[successor][0] += n
+        counts[successor][1] += n if is_open else 0
+    return {successor: tuple(pair) for successor, pair in counts.items() if pair[0]}
 
 
 def add_inherited(rows, today):
