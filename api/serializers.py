@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from commitments import scorecards
 from commitments.models import (
     Commitment,
     DeadlineState,
@@ -156,3 +157,83 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         model = StatusUpdate
         fields = ["key", "commitment", "motion", "date", "date_precision", "status", "note"]
         fields += ["evidence_letter", "evidence_url", "corrects", "recorded_at", "origin", "url"]
+
+
+# --- Scorecards ----------------------------------------------------------------------------
+
+
+class FigureLinkSerializer(serializers.Serializer):
+    """One number of a scorecard and the list of exactly the rows it counts."""
+
+    count = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(
+        read_only=True, allow_null=True, help_text="The site's list of these rows."
+    )
+    api_url = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="The same rows from the API (the same FilterSet, the same query string).",
+    )
+
+
+class FigureSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=list(scorecards.LABELS), read_only=True)
+    label = serializers.CharField(read_only=True)
+    now = FigureLinkSerializer(read_only=True)
+    year_ago = FigureLinkSerializer(
+        read_only=True, help_text="The status on the same day a year ago (the lists' as_of)."
+    )
+
+
+class CardSerializer(serializers.Serializer):
+    total = serializers.IntegerField(read_only=True)
+    kept = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The share fulfilled, in per cent."
+    )
+    kept_year_ago = serializers.IntegerField(read_only=True, allow_null=True)
+    kept_change = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The change of kept, in percentage points."
+    )
+    median_days = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Median days from made to fulfilled, over those fulfilled now.",
+    )
+    figures = FigureSerializer(many=True, read_only=True)
+
+
+class OverallCardSerializer(CardSerializer):
+    subject = serializers.ChoiceField(choices=["commitments", "motions"], read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class OverallSerializer(serializers.Serializer):
+    year_ago = serializers.DateField(read_only=True)
+    cards = OverallCardSerializer(many=True, read_only=True)
+    rankings = serializers.DictField(
+        child=serializers.URLField(), read_only=True, help_text="The ranking of each grouping."
+    )
+
+
+class RankingRowSerializer(CardSerializer):
+    key = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Null for the row without a group."
+    )
+    label = serializers.CharField(read_only=True)
+    url = serializers.URLField(read_only=True, allow_null=True, help_text="The person's page.")
+    api_url = serializers.URLField(read_only=True, allow_null=True, help_text="The person.")
+    inherited = FigureLinkSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Persons: what they inherited from predecessors in the same post.",
+    )
+    inherited_open = FigureLinkSerializer(
+        read_only=True, allow_null=True, help_text="Persons: of that, what is not closed now."
+    )
+
+
+class RankingSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=list(scorecards.GROUPINGS), read_only=True)
+    sort = serializers.ChoiceField(choices=scorecards.sort_choices(), read_only=True)
+    year_ago = serializers.DateField(read_only=True)
+    rows = RankingRowSerializer(many=True, read_only=True)

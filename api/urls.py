@@ -17,5 +17,7 @@ router.register("status-updates", views.StatusUpdateViewSet, basename="statusupd
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("scorecards/", views.OverallScorecardsView.as_view(), name="scorecards"),
+    path("scorecards/<str:by>/", views.RankingView.as_view(), name="ranking"),
     path("", include(router.urls)),
 ]

@@ -3,11 +3,13 @@ of the site's list of the same records (the FilterSets in commitments/filters.py
 paged with a cursor; each record is found by its key."""
 
 import copy
+from urllib.parse import urlsplit
 
 from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views import defaults
 from django_filters import rest_framework as drf_filters
@@ -27,9 +29,12 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import viewsets
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from commitments import scorecards
 from commitments.feeds import IGNORED, filtered_updates
 from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 from commitments.models import Commitment, Letter, Motion, Office, Person, StatusUpdate
@@ -172,6 +177,148 @@ class StatusUpdateViewSet(ReadOnlyViewSet):
     queryset = StatusUpdate.objects.select_related(
         "commitment", "motion", "evidence_letter", "corrects"
     )
+
+
+# The API list of the rows each site list shows: the same FilterSet, so the same query string.
+API_LISTS = {
+    "commitments:commitments": "api:commitment-list",
+    "commitments:motions": "api:motion-list",
+}
+
+
+class ScorecardAnswer:
+    """The scorecards of ``commitments.scorecards`` as the API gives them: each figure with
+    the absolute address of its list on the site and of the same rows in the API."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def link(self, count, href, list_name):
+        if href is None:
+            return {"count": count, "url": None, "api_url": None}
+        query = urlsplit(href).query
+        api_list = reverse(API_LISTS[list_name])
+        return {
+            "count": count,
+            "url": self.request.build_absolute_uri(href),
+            "api_url": self.request.build_absolute_uri(
+                f"{api_list}?{query}" if query else api_list
+            ),
+        }
+
+    def card(self, card):
+        list_name = card["list_name"]
+        return {
+            "total": card["total"],
+            "kept": card["kept"],
+            "kept_year_ago": card["kept_before"],
+            "kept_change": card["kept_change"],
+            "median_days": card["median_days"],
+            "figures": [
+                {
+                    "name": cell["name"],
+                    "label": str(cell["label"]),
+                    "now": self.link(cell["n"], cell["href"], list_name),
+                    "year_ago": self.link(cell["before"], cell["before_href"], list_name),
+                }
+                for cell in card["cells"]
+            ],
+        }
+
+    def row(self, row, by):
+        result = self.card(row)
+        person = by == "person" and row["key"] is not None
+        result.update(
+            key=row["key"],
+            label=row["label"],
+            url=self.request.build_absolute_uri(row["page"]) if row["page"] else None,
+            api_url=(
+                self.request.build_absolute_uri(reverse("api:person-detail", args=[row["key"]]))
+                if person
+                else None
+            ),
+            inherited=None,
+            inherited_open=None,
+        )
+        if "inherited" in row:
+            hrefs = (row.get("inherited_href"), row.get("inherited_open_href"))
+            result["inherited"] = self.link(row["inherited"], hrefs[0], row["list_name"])
+            result["inherited_open"] = self.link(row["inherited_open"], hrefs[1], row["list_name"])
+        return result
+
+
+SORT_PARAMETER = OpenApiParameter(
+    "sort",
+    str,
+    enum=scorecards.sort_choices(),
+    default=scorecards.DEFAULT_SORT,
+    description="kept, overdue, total or name; - first for descending",
+)
+
+
+class OverallScorecardsView(APIView):
+    """The scorecards of all commitments and all motions, each figure with the list of
+    exactly the rows it counts (``commitments.scorecards.overall``)."""
+
+    @extend_schema(
+        summary="The scorecards of all commitments and all motions",
+        responses=serializers.OverallSerializer,
+    )
+    def get(self, request):
+        answer = ScorecardAnswer(request)
+        cards = []
+        for card in scorecards.overall():
+            item = answer.card(card)
+            item.update(subject=card["list_name"].partition(":")[2], title=str(card["title"]))
+            cards.append(item)
+        rankings = {
+            by: request.build_absolute_uri(reverse("api:ranking", args=[by]))
+            for by in scorecards.GROUPINGS
+        }
+        data = {
+            "year_ago": scorecards.year_ago(timezone.localdate()),
+            "cards": cards,
+            "rankings": rankings,
+        }
+        return Response(serializers.OverallSerializer(data).data)
+
+
+class RankingView(APIView):
+    """The scorecard of every ministry, person, cabinet or theme (``by``), sorted by
+    ``sort`` as on the site (``commitments.scorecards.ranking``)."""
+
+    @extend_schema(
+        summary="The scorecard of every ministry, person, cabinet or theme, ranked",
+        parameters=[
+            OpenApiParameter("by", str, OpenApiParameter.PATH, enum=list(scorecards.GROUPINGS)),
+            SORT_PARAMETER,
+        ],
+        responses=serializers.RankingSerializer,
+    )
+    def get(self, request, by):
+        sort = request.query_params.get("sort", scorecards.DEFAULT_SORT)
+        errors = {}
+        if by not in scorecards.GROUPINGS:
+            errors["by"] = [
+                gettext("Unknown grouping %(value)s; choose one of: %(choices)s.")
+                % {"value": repr(by), "choices": ", ".join(scorecards.GROUPINGS)}
+            ]
+        if sort not in scorecards.sort_choices():
+            errors["sort"] = [
+                gettext("Unknown order %(value)s; choose one of: %(choices)s.")
+                % {"value": repr(sort), "choices": ", ".join(scorecards.sort_choices())}
+            ]
+        if errors:
+            raise ValidationError(errors)
+        answer = ScorecardAnswer(request)
+        rows = scorecards.ranking(scorecards.GROUPINGS[by], sort)
+        data = {
+            "by": by,
+            "sort": sort,
+            "year_ago": scorecards.year_ago(timezone.localdate()),
+            "rows": [answer.row(row, by) for row in rows],
+        }
+        return Response(serializers.RankingSerializer(data).data)
 
 
 class SchemaView(SpectacularAPIView):

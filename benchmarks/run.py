@@ -85,6 +85,9 @@ def configure(args):
     if not args.debug:
         # Production-like: no debug cursor, no debug templates.
         os.environ["DJANGO_DEBUG"] = "0"
+        # Each request renders its page: the server's page cache would otherwise answer
+        # every request after the first (benchmarks.throughput measures it).
+        os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
         os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
     import django
 
@@ -121,6 +124,8 @@ def psycopg_params(settings_dict, dbname=None):
         "password": settings_dict.get("PASSWORD") or None,
         "host": settings_dict.get("HOST") or None,
         "port": settings_dict.get("PORT") or None,
+        # The site's session settings (jit off), so the floor runs the SQL as the site does.
+        "options": settings_dict.get("OPTIONS", {}).get("options"),
     }
     return {k: v for k, v in params.items() if v is not None}
 
@@ -566,6 +571,11 @@ def benchmarks():
         ("letter detail (most updates cite it)", f"/letters/{letter}/", "page"),
         ("person detail (most commitments)", f"/ministers/{person}/", "page"),
         ("progress dashboard", "/progress/", "dashboard"),
+        ("scorecards: home page", "/", "dashboard"),
+        *(
+            (f"scorecards: by {by}", f"/scorecards/?by={by}", "dashboard")
+            for by in ("ministry", "person", "cabinet", "theme")
+        ),
         ("status update feed", "/feed/", "feed"),
         ("commitments CSV export", "/commitments/export.csv", "export"),
         ("motions CSV export", "/motions/export.csv", "export"),

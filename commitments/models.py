@@ -304,6 +304,15 @@ class Office(Sourced):
             choices_constraint("role", Role, "office_role_valid"),
             date_order_constraint("start", "end", "office_start_before_end"),
         ]
+        indexes = [
+            # Who held a post (ministry and role) on a day, and who took it up later
+            # (``scorecards.person_then``, ``scorecards.successions``), from the index alone.
+            models.Index(
+                fields=["ministry", "role", "-start", "-id"],
+                include=["person", "end"],
+                name="office_post_tenure",
+            ),
+        ]
 
     def __str__(self):
         return office_label(
@@ -554,6 +563,27 @@ class TrackableQuerySet(KeyedQuerySet):
         return self.annotate(
             status_as_of=status_of_latest(latest),
             latest_update_as_of=Subquery(latest.values("date")[:1]),
+        )
+
+    def status_as_of_stored(self, day):
+        """``status_as_of``, reading the stored current status (``status``,
+        ``latest_update_on``, kept by the write paths) of the rows with no update dated
+        after ``day``: only the rows updated since run the subqueries, each an index-only
+        probe (``statusupdate_commitment_latest``). The lists' ``as_of`` filter keeps the
+        plain subqueries, so that the tests compare the two."""
+        latest = StatusUpdate.objects.of_outer(self.model).on(day).latest_first()
+        unchanged = Q(latest_update_on__isnull=True) | Q(latest_update_on__lte=day)
+        return self.annotate(
+            status_as_of=Case(
+                When(unchanged, then=F("status")),
+                default=status_of_latest(latest),
+                output_field=models.CharField(),
+            ),
+            latest_update_as_of=Case(
+                When(unchanged, then=F("latest_update_on")),
+                default=Subquery(latest.values("date")[:1]),
+                output_field=models.DateField(),
+            ),
         )
 
     def with_fresh_status(self):
@@ -847,6 +877,19 @@ class Commitment(Trackable):
                 F("made_on_or_letter").desc(), "title", "id", name="commitment_list_order"
             ),
             models.Index(fields=["status", "made_by"], name="commitment_status_office"),
+            # The scorecards count every commitment: what they read, from the index alone.
+            models.Index(
+                fields=["made_by"],
+                include=[
+                    "id",
+                    "status",
+                    "status_date",
+                    "latest_update_on",
+                    "due_end",
+                    "made_on_or_letter",
+                ],
+                name="commitment_scorecard",
+            ),
             # Overdue and no news: the due date and the latest news, read from the index.
             models.Index(
                 fields=["due_end", "latest_update_on"],
@@ -1015,8 +1058,18 @@ class StatusUpdate(Sourced):
             ),
         ]
         indexes = [
-            models.Index(fields=["commitment", "date"], name="statusupdate_commitment_date"),
-            models.Index(fields=["motion", "date"], name="statusupdate_motion_date"),
+            # The latest update of a commitment or motion on a day, read from the index
+            # alone (``status_as_of``, ``current_status_fields``).
+            models.Index(
+                fields=["commitment", "-date", "-created_at", "-id"],
+                include=["status"],
+                name="statusupdate_commitment_latest",
+            ),
+            models.Index(
+                fields=["motion", "-date", "-created_at", "-id"],
+                include=["status"],
+                name="statusupdate_motion_latest",
+            ),
             # The feed and the home page read the newest updates first.
             models.Index(
                 F("date").desc(), F("created_at").desc(), F("id").desc(), name="statusupdate_newest"

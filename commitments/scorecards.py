@@ -25,13 +25,17 @@ filter for each grouping (``ministry``, ``cabinet``, ``theme``, ``person_then``,
 """
 
 from collections import Counter, defaultdict
+from itertools import repeat
 from statistics import median
 from urllib.parse import urlencode
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
+    DurationField,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -108,11 +112,13 @@ def with_person_then(queryset):
     return queryset.annotate(person_then=person_then())
 
 
-def inheritances():
-    """Commitments, once for each person who inherited them (``successor``, a Person id):
-    that person took up an office in the commitment's post (ministry and role) after the
-    day it was made, it was not closed before that day, and they did not hold the office
-    when it was made. One join over the offices of the commitment's ministry."""
+def successions():
+    """Commitments, once for each office that a later person took up in the commitment's
+    post (ministry and role): ``successor`` (a Person id) took it up after the day it was
+    made, and it was not closed before that day. One join over the offices of the post.
+    Whether the successor made it themselves (``MADE_BY_SUCCESSOR``) is left to the caller:
+    the database then joins before it asks who held the post (``person_then``) of the few
+    rows whose office names nobody."""
     offices = "made_by__ministry__offices"
     # In one filter() call, so every condition is on the same office (the successor's).
     later = Commitment.objects.filter(
@@ -124,13 +130,22 @@ def inheritances():
         },
     )
     return (
-        with_person_then(later)
-        .annotate(
-            successor=F(f"{offices}__person"),
-            maker=Coalesce("person_then", Value(0), output_field=BigIntegerField()),
-        )
-        .exclude(successor=F("maker"))
+        later.annotate(successor=F(f"{offices}__person"))
+        # The office's own person did not inherit it (cheap, so in the join) ...
+        .exclude(successor=Coalesce("made_by__person", Value(0), output_field=BigIntegerField()))
+        .alias(maker=Coalesce(person_then(), Value(0), output_field=BigIntegerField()))
     )
+
+
+# ... nor did the person who held the post when it was made (a reappointment).
+MADE_BY_SUCCESSOR = Q(successor=F("maker"))
+
+
+def inheritances():
+    """Commitments, once for each person who inherited them (``successor``, a Person id):
+    that person took up an office in the commitment's post after the day it was made, it
+    was not closed before that day, and they did not hold the office when it was made."""
+    return successions().exclude(MADE_BY_SUCCESSOR)
 
 
 def inherited_by(queryset, person):
@@ -149,67 +164,58 @@ def year_ago(today):
         return today.replace(year=today.year - 1, day=28)
 
 
-def tally(queryset, group, day, today, due=True):
-    """{group value: Counter({(status, deadline state or ""): n})}: the status of each
-    item now (``day`` None) or on ``day`` (items made by then), grouped by ``group`` (a
-    field or annotation name, or None for all). One query."""
+def deadline_state(due, today, status, latest):
+    """The deadline state ("overdue", "no_news" or "") on ``today`` of the ``status`` and
+    ``latest`` update named (``models.deadline_condition``); always "" without ``due``
+    (motions have no due date)."""
+    if not due:
+        return Value("")
+    return Case(
+        *(
+            When(
+                deadline_condition(state, today, status=status, latest=latest),
+                then=Value(state.value),
+            )
+            for state in DeadlineState
+        ),
+        default=Value(""),
+    )
+
+
+def tally(queryset, group, today, due=True):
+    """(now, a year ago): each {group value: Counter({(status, deadline state or ""): n})},
+    the status of each item now and on the same day a year ago (of the items made by
+    then), grouped by ``group`` (a field or annotation name, or None for all). One query:
+    the database reads each item once and groups it on both."""
     fields = [group] if group else []
-    if day is not None:
-        return tally_on(queryset, fields, day, due)
-    if due:
-        deadline = Case(
-            *(
-                When(deadline_condition(state, today), then=Value(state.value))
-                for state in DeadlineState
-            ),
-            default=Value(""),
-        )
-    else:
-        deadline = Value("")
-    rows = (
-        queryset.annotate(deadline_on=deadline)
-        .order_by()
-        .values_list(*fields, "status", "deadline_on")
-        .annotate(n=Count("pk"))
-    )
-    result = defaultdict(Counter)
-    for *key, status, deadline_on, n in rows:
-        result[key[0] if group else None][(status, deadline_on)] += n
-    return result
-
-
-def tally_on(queryset, fields, day, due):
-    """``tally`` on a past ``day``. The status and latest update on that day are
-    subqueries; the database groups on them once (by their place in the select list) and
-    Python applies the deadline rule to the few grouped rows, as
-    ``models.deadline_condition`` does for the list (``deadline_state_on``)."""
+    day = year_ago(today)
     made = "made_on_or_letter" if queryset.model is Commitment else "date"
-    due_end = ["due_end"] if due else []
+    made_then = Q(**{f"{made}__lte": day})
     rows = (
-        queryset.filter(**{f"{made}__lte": day})
-        .status_as_of(day)
+        queryset.status_as_of_stored(day)
+        .annotate(
+            deadline_now=deadline_state(due, today, "status", "latest_update_on"),
+            # Null for the items made since (the status a year ago is never null).
+            status_then=Case(When(made_then, then=F("status_as_of")), default=None),
+            deadline_then=Case(
+                When(
+                    made_then,
+                    then=deadline_state(due, day, "status_as_of", "latest_update_as_of"),
+                ),
+                default=None,
+            ),
+        )
         .order_by()
-        .values_list(*fields, "status_as_of", "latest_update_as_of", *due_end)
+        .values_list(*fields, "status", "deadline_now", "status_then", "deadline_then")
         .annotate(n=Count("pk"))
     )
-    result = defaultdict(Counter)
-    for row in rows:
-        key = row[0] if fields else None
-        status, latest = row[len(fields)], row[len(fields) + 1]
-        status = status or Status.OPEN.value  # open before the first update
-        state = deadline_state_on(status, latest, row[-2], day) if due else ""
-        result[key][(status, state)] += row[-1]
-    return result
-
-
-def deadline_state_on(status, latest, due_end, day):
-    """``models.deadline_condition`` on ``day`` for one item's values: "overdue",
-    "no_news" or "". The tests compare every figure with the list's own filter."""
-    if due_end is None or due_end >= day or status in CLOSED_STATUSES:
-        return ""
-    if latest is not None and latest > due_end:
-        return DeadlineState.OVERDUE.value
-    return DeadlineState.NO_NEWS.value
+    now, before = defaultdict(Counter), defaultdict(Counter)
+    for *key, status, deadline_now, status_then, deadline_then, n in rows:
+        value = key[0] if group else None
+        now[value][(status, deadline_now)] += n
+        if status_then is not None:
+            before[value][(status_then, deadline_then)] += n
+    return now, before
 
 
 def figures(counter):
@@ -230,20 +236,24 @@ def figures(counter):
 
 def fulfilment_days(queryset, group):
     """{group value: [days from made to fulfilled]} over the commitments fulfilled now.
-    One query; the median is taken in Python, so it is the same on every database."""
+    One query, counting the commitments per number of days; the median is taken in
+    Python, so it is the same on every database."""
     fields = [group] if group else []
+    took = ExpressionWrapper(F("status_date") - F("made_on_or_letter"), DurationField())
     rows = (
         queryset.filter(
             status=Status.FULFILLED,
             made_on_or_letter__isnull=False,
             status_date__isnull=False,
         )
+        .annotate(took=took)
         .order_by()
-        .values_list(*fields, "made_on_or_letter", "status_date")
+        .values_list(*fields, "took")
+        .annotate(n=Count("pk"))
     )
     days = defaultdict(list)
-    for *key, made, fulfilled in rows:
-        days[key[0] if group else None].append((fulfilled - made).days)
+    for *key, took, n in rows:
+        days[key[0] if group else None].extend(repeat(took.days, n))
     return days
 
 
@@ -306,6 +316,7 @@ def card(now, before, lists, params, today, days=None):
         "year_ago": day,
         "median_days": median(days) if days else None,
         "fulfilled_href": lists.url(params, "fulfilled") if params is not None else None,
+        "list_name": lists.url_name,
     }
 
 
@@ -314,17 +325,16 @@ def percent(share):
 
 
 def overall(today=None):
-    """The home page's scorecards of all commitments and all motions. Five queries."""
+    """The home page's scorecards of all commitments and all motions. Three queries."""
     today = today or timezone.localdate()
     cards = []
     for model, lists, title in (
         (Commitment, COMMITMENT_LISTS, _("Commitments")),
         (Motion, MOTION_LISTS, _("Motions")),
     ):
-        now = tally(model.objects.all(), None, None, today, due=lists.due)[None]
-        before = tally(model.objects.all(), None, year_ago(today), today, due=lists.due)[None]
+        now, before = tally(model.objects.all(), None, today, due=lists.due)
         days = fulfilment_days(model.objects.all(), None)[None] if lists.due else None
-        item = card(figures(now), figures(before), lists, [], today, days)
+        item = card(figures(now[None]), figures(before[None]), lists, [], today, days)
         item["title"] = title
         item["due"] = lists.due
         cards.append(item)
@@ -456,11 +466,10 @@ def sort_rows(rows, sort):
 def ranking(grouping, sort=DEFAULT_SORT, today=None):
     """The scorecard of every group, sorted by ``sort`` (a key of ``SORTS``, "-" first for
     descending). Groups without a value (no ministry, no theme...) come last, unlinked.
-    Four queries (five for persons: what they inherited)."""
+    Three queries (four for persons: what they inherited)."""
     today = today or timezone.localdate()
     queryset = grouping.queryset()
-    now = tally(queryset, grouping.field, None, today)
-    before = tally(queryset, grouping.field, year_ago(today), today)
+    now, before = tally(queryset, grouping.field, today)
     days = fulfilment_days(queryset, grouping.field)
     labels = grouping.labels(set(now) | set(before))
     rows = []
@@ -481,18 +490,20 @@ def ranking(grouping, sort=DEFAULT_SORT, today=None):
 
 def inherited_counts(persons):
     """{person id: (inherited, of which not closed now)} for the ids ``persons``. One
-    query."""
+    query, counting the distinct commitments once, per person and open or closed."""
     rows = (
-        inheritances()
+        successions()
         .filter(successor__in=persons)
+        .annotate(is_open=ExpressionWrapper(Q(status__in=NOT_CLOSED), BooleanField()))
         .order_by()
-        .values("successor")
-        .annotate(
-            n=Count("pk", distinct=True),
-            n_open=Count("pk", distinct=True, filter=Q(status__in=NOT_CLOSED)),
-        )
+        .values_list("successor", "is_open")
+        .annotate(n=Count("pk", distinct=True, filter=~MADE_BY_SUCCESSOR))
     )
-    return {row["successor"]: (row["n"], row["n_open"]) for row in rows}
+    counts = defaultdict(lambda: [0, 0])
+    for successor, is_open, n in rows:
+        counts[successor][0] += n
+        counts[successor][1] += n if is_open else 0
+    return {successor: tuple(pair) for successor, pair in counts.items() if pair[0]}
 
 
 def add_inherited(rows, today):
@@ -509,13 +520,12 @@ def add_inherited(rows, today):
 
 def person_card(person, today=None):
     """The scorecard of one person: what they promised (by tenure) and what they inherited.
-    Four queries."""
+    Three queries."""
     today = today or timezone.localdate()
     mine = with_person_then(Commitment.objects.all()).filter(person_then=person.pk)
-    now = tally(mine, None, None, today)[None]
-    before = tally(mine, None, year_ago(today), today)[None]
+    now, before = tally(mine, None, today)
     days = fulfilment_days(mine, None)[None]
-    result = card(figures(now), figures(before), COMMITMENT_LISTS,
+    result = card(figures(now[None]), figures(before[None]), COMMITMENT_LISTS,
                   [("person_then", person.key)], today, days)  # fmt: skip
     n, n_open = inherited_counts([person.pk]).get(person.pk, (0, 0))
     base = COMMITMENT_LISTS.url([("inherited_by", person.key)], "total")

@@ -1,4 +1,5 @@
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -109,6 +110,25 @@ def test_motion_status_as_of():
     motion = factories.motion()
     factories.status_update(motion, Status.LAPSED, date(2019, 1, 1))
     assert Motion.objects.status_as_of(date(2019, 1, 1)).get().status_as_of == Status.LAPSED
+
+
+@pytest.mark.parametrize("model", [Commitment, Motion])
+def test_status_as_of_from_the_stored_status_equals_the_subqueries(model):
+    """``status_as_of_stored`` reads the current status of rows not updated since the
+    day; it gives what the plain subqueries give, on every day around the updates."""
+    rng = random.Random(5)
+    make = factories.commitment if model is Commitment else factories.motion
+    for _ in range(12):
+        subject = make()
+        for _ in range(rng.randrange(4)):
+            day = date(2020, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+            factories.status_update(subject, rng.choice(list(Status)), day)
+    days = [date(2019, 12, 31), *(date(2020, 1, 1) + timedelta(days=n) for n in range(0, 1200, 37))]
+    fields = ("pk", "status_as_of", "latest_update_as_of")
+    for day in days:
+        plain = model.objects.status_as_of(day).order_by("pk").values_list(*fields)
+        stored = model.objects.status_as_of_stored(day).order_by("pk").values_list(*fields)
+        assert list(stored) == list(plain), day
 
 
 def test_service_rejects_unknown_status_and_saves_nothing():

@@ -295,12 +295,12 @@ def make_rows(n):
 @pytest.mark.parametrize("n", [2, 12])
 def test_query_counts_do_not_grow_with_rows(django_assert_num_queries, n):
     make_rows(n)
-    with django_assert_num_queries(5):  # 3 for commitments, 2 for motions
+    with django_assert_num_queries(3):  # 2 for commitments, 1 for motions
         scorecards.overall()
-    for grouping, queries in (("ministry", 4), ("cabinet", 4), ("theme", 4), ("person", 5)):
+    for grouping, queries in (("ministry", 3), ("cabinet", 3), ("theme", 3), ("person", 4)):
         with django_assert_num_queries(queries):
             rows = scorecards.ranking(scorecards.GROUPINGS[grouping])
         assert sum(r["total"] for r in rows) == 2 * n
     person = factories.Person.objects.first()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         scorecards.person_card(person)

@@ -230,7 +230,7 @@ def test_english_translation_under_en(client, data):
     [
         ("/motions/motie-a/", 5),
         ("/letters/brief-2021/", 10),
-        ("/ministers/schippers/", 8),  # 4 of them for the scorecard
+        ("/ministers/schippers/", 7),  # 3 of them for the scorecard
         ("/sources/brief/?cite=commitment:tz-informeren", 2),
     ],
 )

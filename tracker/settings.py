@@ -121,6 +121,12 @@ DATABASES = {
 # PostgreSQL a server-side cursor costs more round trips than the rows themselves. The
 # large reads (CSV exports) stream with COPY instead.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# PostgreSQL compiles a query whose estimated cost is high (JIT): for the aggregates the
+# scorecards run over every commitment that took longer than running them (50 ms to
+# 1.5 s per query at full scale; see benchmarks/README.md). A page's queries are
+# planned and run once, so the compilation never pays off here.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
