@@ -258,3 +258,29 @@ def test_lists_are_browsable_without_javascript(client, data):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert "kept" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "accept, language, message",
+    [
+        ("", "nl", "Selecteer een geldige keuze."),
+        ("en-GB,en;q=0.9,nl;q=0.8", "en", "Select a valid choice."),
+        ("nl-NL,en;q=0.5", "nl", "Selecteer een geldige keuze."),
+        ("de-DE,fr;q=0.9", "nl", "Selecteer een geldige keuze."),
+    ],
+)
+def test_messages_follow_the_clients_accept_language(client, data, accept, language, message):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.get("/api/commitments/?status=kept", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["status"][0].startswith(message)
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
+    not_found = client.get("/api/commitments/nope/", headers=headers)
+    assert not_found["Content-Language"] == language
+
+
+def test_the_language_header_leaves_the_sites_pages_alone(client, data):
+    response = client.get("/commitments/", headers={"Accept-Language": "en"})
+    assert response["Content-Language"] == "nl"
+    assert "Accept-Language" not in response.get("Vary", "")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -19,7 +20,11 @@ class ChosenLanguageMiddleware:
 
     The admin has no language in its address: it keeps the language cookie that Django's
     ``set_language`` view sets (Dutch unless chosen), and varies on it. On public pages
-    the cookie is ignored."""
+    the cookie is ignored.
+
+    The API (``/api/``) has no language in its address either: its messages (a refused
+    filter value, a page not found) follow the client's ``Accept-Language`` (Dutch unless
+    English is preferred), and its answers vary on that header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,13 +32,18 @@ class ChosenLanguageMiddleware:
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
         by_cookie = language is None and is_admin_path(request.path_info)
+        by_header = language is None and request.path_info.startswith("/api/")
         if by_cookie:
             language = chosen_language(request)
+        elif by_header:
+            language = accepted_language(request)
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         if by_cookie:
             patch_vary_headers(response, ("Cookie",))
+        elif by_header:
+            patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
@@ -50,6 +60,19 @@ def chosen_language(request):
             return translation.get_supported_language_variant(chosen)
         except LookupError:
             pass
+    return settings.LANGUAGE_CODE
+
+
+def accepted_language(request):
+    """The supported language the ``Accept-Language`` header prefers, else the default."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
     return settings.LANGUAGE_CODE
 
 
