@@ -262,6 +262,7 @@ class OverallScorecardsView(APIView):
 
     @extend_schema(
         summary="The scorecards of all commitments and all motions",
+        operation_id="scorecards_overall",
         responses=serializers.OverallSerializer,
     )
     def get(self, request):
@@ -289,6 +290,7 @@ class RankingView(APIView):
 
     @extend_schema(
         summary="The scorecard of every ministry, person, cabinet or theme, ranked",
+        operation_id="scorecards_ranking",
         parameters=[
             OpenApiParameter("by", str, OpenApiParameter.PATH, enum=list(scorecards.GROUPINGS)),
             SORT_PARAMETER,
