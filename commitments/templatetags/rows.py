@@ -189,6 +189,4 @@ def person_rows(persons):
             localize(person.commitment_count),
         )
 
-    return table_rows(
-        row, persons, _("No ministers or state secretaries match these filters."), 3
-    )
+    return table_rows(row, persons, _("No ministers or state secretaries match these filters."), 3)
