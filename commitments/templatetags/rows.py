@@ -1,13 +1,16 @@
-"""The rows of the lists' tables, rendered in one pass in Python: ``{% commitment_rows
-object_list %}`` and the like, one tag per table, inside the table's ``<tbody>``. Each
+"""The rows of the lists' tables and the items of the detail pages' long lists, rendered
+in one pass in Python: ``{% commitment_rows object_list %}`` and the like, one tag per
+table, inside the table's ``<tbody>``; ``{% timeline_items updates %}`` and the like, one
+tag per kind of list item, inside its ``<ul>`` or ``<ol>``. Each
 gives the markup a ``{% for %}`` loop over a row template gave, but without a template node
 per value: a page of 50 rows had about 7,000 of them, most of the time a list took to
 render. The labels, dates and badges come from where every page takes them
 (``precision``, ``status_badge``, the models' ``get_FOO_display``)."""
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -190,3 +193,117 @@ def person_rows(persons):
         )
 
     return table_rows(row, persons, _("No ministers or state secretaries match these filters."), 3)
+
+
+# The items of the detail pages' long lists ------------------------------------------
+
+
+@register.simple_tag
+def citation(record, model_name):
+    """The passage ``record`` cites, with a link to it in its source document, if any."""
+    if not record.source_passage:
+        return ""
+    caption = ""
+    if record.source_document:
+        document = record.source_document
+        caption = format_html(
+            '<figcaption>{}: <a href="{}?cite={}:{}#passage">{}</a></figcaption>',
+            _("Source"),
+            document.get_absolute_url(),
+            model_name,
+            record.key,
+            document,
+        )
+    return format_html(
+        '\n<figure class="passage">\n  <blockquote lang="nl">{}</blockquote>\n  {}\n</figure>\n',
+        record.source_passage,
+        caption,
+    )
+
+
+TIMELINE_ITEM = (
+    "\n  <li>"
+    '\n    <p><time datetime="{}">{}</time> —\n      {}\n      {}</p>'
+    "\n    {}\n    {}\n    {}\n    {}"
+    "\n  </li>\n  "
+)
+
+
+@register.simple_tag
+def timeline_items(updates):
+    """The items of a commitment's or motion's timeline (``views.updates_queryset``)."""
+    evidence = _("Evidence")
+
+    def item(u):
+        corrects = note = letter = url = ""
+        if u.corrects_id is not None:
+            day = conditional_escape(
+                dated(u.corrects.date, u.corrects.date_precision, "DATE_FORMAT")
+            )
+            text = mark_safe(_("corrects the update of %(date)s") % {"date": day})  # noqa: S308
+            corrects = format_html("<small>({})</small>", text)
+        if u.note:
+            note = format_html("<p>{}</p>", linebreaksbr(u.note, autoescape=True))
+        if u.evidence_letter_id is not None:
+            letter = format_html(
+                '<p>{}: <a href="{}">{}</a></p>',
+                evidence,
+                u.evidence_letter.get_absolute_url(),
+                u.evidence_letter,
+            )
+        if u.evidence_url:
+            url = format_html(
+                '<p><a href="{}" rel="nofollow">{}</a></p>', u.evidence_url, u.evidence_url
+            )
+        return format_html(
+            TIMELINE_ITEM,
+            u.date.isoformat(),
+            dated(u.date, u.date_precision, "DATE_FORMAT"),
+            status_badge(u),
+            corrects,
+            note,
+            letter,
+            url,
+            citation(u, "statusupdate"),
+        )
+
+    return mark_safe("".join(map(item, updates)))  # noqa: S308 - items are format_html's
+
+
+@register.simple_tag
+def update_items(updates):
+    """``<li>`` per status update: its date, its commitment or motion, its status."""
+    return format_html_join(
+        "",
+        '<li>{}: <a href="{}">{}</a> — {}</li>',
+        (
+            (
+                dated(u.date, u.date_precision),
+                u.subject.get_absolute_url(),
+                u.subject,
+                status_badge(u),
+            )
+            for u in updates
+        ),
+    )
+
+
+@register.simple_tag
+def record_items(records, badge=False):
+    """``<li>`` per commitment or motion, linked, with its status (as a badge, or plain)."""
+    return format_html_join(
+        "",
+        '<li><a href="{}">{}</a> — {}</li>',
+        (
+            (r.get_absolute_url(), r, status_badge(r) if badge else r.get_status_display())
+            for r in records
+        ),
+    )
+
+
+@register.simple_tag
+def link_items(records):
+    """``<li>`` per record, linked."""
+    return format_html_join(
+        "", '<li><a href="{}">{}</a></li>', ((r.get_absolute_url(), r) for r in records)
+    )
