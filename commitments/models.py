@@ -105,13 +105,17 @@ def date_order_constraint(start, end, name):
 
 def key_url(name, key):
     """``reverse(name, args=[key])`` for the pages addressed by a key, at the cost of a
-    string join: lists link every row. The part before the key is reversed once per
-    language, script prefix and URLconf (each can change the address)."""
+    string join: lists link every row. The part before the key (``key_url_prefix``) is
+    reversed once per language, script prefix and URLconf (each can change the address)."""
+    return f"{key_url_prefix(name)}{key}/"
+
+
+def key_url_prefix(name):
     place = (name, get_script_prefix(), get_language(), get_urlconf(settings.ROOT_URLCONF))
     prefix = KEY_URL_PREFIXES.get(place)
     if prefix is None:
         prefix = KEY_URL_PREFIXES[place] = reverse(name, args=["-"]).removesuffix("-/")
-    return f"{prefix}{key}/"
+    return prefix
 
 
 KEY_URL_PREFIXES = {}
@@ -149,6 +153,8 @@ CHOICE_LABELS = {}  # field: {value: label (lazy, translated when shown)}
 class SourceDocument(KeyedModel):
     """A document the data was taken from, with its full text."""
 
+    url_name = "commitments:source"  # its page, addressed by its key (key_url)
+
     title = models.CharField(_("title"), max_length=300)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -166,7 +172,7 @@ class SourceDocument(KeyedModel):
         return self.title
 
     def get_absolute_url(self):
-        return key_url("commitments:source", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Sourced(KeyedModel):
@@ -234,6 +240,8 @@ class Theme(Named):
 class Person(Sourced):
     """A bewindspersoon: minister, state secretary or prime minister."""
 
+    url_name = "commitments:person"  # its page, addressed by its key (key_url)
+
     name = models.CharField(
         _("surname"), max_length=100, help_text=_('Without its prefix: "Jonge" for "de Jonge".')
     )
@@ -264,7 +272,7 @@ class Person(Sourced):
         return person_label(self.first_name, self.initials, self.tussenvoegsel, self.name)
 
     def get_absolute_url(self):
-        return key_url("commitments:person", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Office(Sourced):
@@ -413,6 +421,8 @@ class Kamerstuk:
 class Letter(Kamerstuk, Sourced):
     """A letter to parliament or another document that reports on commitments."""
 
+    url_name = "commitments:letter"  # its page, addressed by its key (key_url)
+
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
     dossier = models.ForeignKey(
         Dossier,
@@ -493,7 +503,7 @@ class Letter(Kamerstuk, Sourced):
         return letter_label(self.kamerstuk, self.title)
 
     def get_absolute_url(self):
-        return key_url("commitments:letter", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Trackable(Sourced):
@@ -600,6 +610,8 @@ class MotionQuerySet(TrackableQuerySet):
 
 
 class Motion(Kamerstuk, Trackable):
+    url_name = "commitments:motion"  # its page, addressed by its key (key_url)
+
     kind = models.CharField(
         _("kind"), max_length=20, choices=MotionKind.choices, default=MotionKind.MOTIE
     )
@@ -679,7 +691,7 @@ class Motion(Kamerstuk, Trackable):
         return f"{prefix} {self.title}"
 
     def get_absolute_url(self):
-        return key_url("commitments:motion", self.key)
+        return key_url(self.url_name, self.key)
 
     @property
     def register_url(self):
@@ -754,6 +766,8 @@ class CommitmentQuerySet(TrackableQuerySet):
 
 class Commitment(Trackable):
     """A toezegging: a promise a bewindspersoon made to parliament."""
+
+    url_name = "commitments:commitment"  # its page, addressed by its key (key_url)
 
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"))
@@ -859,7 +873,7 @@ class Commitment(Trackable):
         return self.title
 
     def get_absolute_url(self):
-        return key_url("commitments:commitment", self.key)
+        return key_url(self.url_name, self.key)
 
     @property
     def register_url(self):

@@ -7,16 +7,19 @@ per value: a page of 50 rows had about 7,000 of them, most of the time a list to
 render. The labels, dates and badges come from where every page takes them
 (``precision``, ``status_badge``, the models' ``get_FOO_display``)."""
 
+import html
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ..models import key_url_prefix
 from .precision import dated, formatted_date
-from .status_badge import deadline_badge, status_badge
+from .status_badge import deadline_badge, status_badge, status_badges
 
 register = template.Library()
 
@@ -221,89 +224,90 @@ def citation(record, model_name):
     )
 
 
-TIMELINE_ITEM = (
-    "\n  <li>"
-    '\n    <p><time datetime="{}">{}</time> —\n      {}\n      {}</p>'
-    "\n    {}\n    {}\n    {}\n    {}"
-    "\n  </li>\n  "
-)
-
-
 @register.simple_tag
 def timeline_items(updates):
     """The items of a commitment's or motion's timeline (``views.updates_queryset``)."""
-    evidence = _("Evidence")
+    evidence, badges, link = esc(_("Evidence")), status_badges(), links()
 
     def item(u):
         corrects = note = letter = url = ""
         if u.corrects_id is not None:
-            day = conditional_escape(
-                dated(u.corrects.date, u.corrects.date_precision, "DATE_FORMAT")
-            )
-            text = mark_safe(_("corrects the update of %(date)s") % {"date": day})  # noqa: S308
-            corrects = format_html("<small>({})</small>", text)
+            day = esc(dated(u.corrects.date, u.corrects.date_precision, "DATE_FORMAT"))
+            corrects = f"<small>({_('corrects the update of %(date)s') % {'date': day}})</small>"
         if u.note:
-            note = format_html("<p>{}</p>", linebreaksbr(u.note, autoescape=True))
+            note = f"<p>{linebreaksbr(u.note, autoescape=True)}</p>"
         if u.evidence_letter_id is not None:
-            letter = format_html(
-                '<p>{}: <a href="{}">{}</a></p>',
-                evidence,
-                u.evidence_letter.get_absolute_url(),
-                u.evidence_letter,
-            )
+            source = u.evidence_letter
+            letter = f'<p>{evidence}: <a href="{esc(link(source))}">{esc(source)}</a></p>'
         if u.evidence_url:
-            url = format_html(
-                '<p><a href="{}" rel="nofollow">{}</a></p>', u.evidence_url, u.evidence_url
-            )
-        return format_html(
-            TIMELINE_ITEM,
-            u.date.isoformat(),
-            dated(u.date, u.date_precision, "DATE_FORMAT"),
-            status_badge(u),
-            corrects,
-            note,
-            letter,
-            url,
-            citation(u, "statusupdate"),
+            address = esc(u.evidence_url)
+            url = f'<p><a href="{address}" rel="nofollow">{address}</a></p>'
+        return (
+            "\n  <li>"
+            f'\n    <p><time datetime="{u.date.isoformat()}">'
+            f"{esc(dated(u.date, u.date_precision, 'DATE_FORMAT'))}</time> —"
+            f"\n      {badges.get(u.status) or status_badge(u)}\n      {corrects}</p>"
+            f"\n    {note}\n    {letter}\n    {url}\n    {citation(u, 'statusupdate')}"
+            "\n  </li>\n  "
         )
 
-    return mark_safe("".join(map(item, updates)))  # noqa: S308 - items are format_html's
+    # Every value escaped; the translated text as {% blocktranslate %} shows it.
+    return mark_safe("".join(map(item, updates)))  # noqa: S308
+
+
+def links():
+    """A function giving a record's ``get_absolute_url()``, for records addressed by their
+    key (a model's ``url_name``): the part before the key is looked up once per model,
+    not once per link."""
+    prefixes = {}
+
+    def url(record):
+        name = record.url_name
+        prefix = prefixes.get(name)
+        if prefix is None:
+            prefix = prefixes[name] = key_url_prefix(name)
+        return f"{prefix}{record.key}/"
+
+    return url
+
+
+def esc(value):
+    """``escape``, without its check for lazy strings: for the hot loops of long lists."""
+    return html.escape(str(value))
 
 
 @register.simple_tag
 def update_items(updates):
     """``<li>`` per status update: its date, its commitment or motion, its status."""
-    return format_html_join(
-        "",
-        '<li>{}: <a href="{}">{}</a> — {}</li>',
-        (
-            (
-                dated(u.date, u.date_precision),
-                u.subject.get_absolute_url(),
-                u.subject,
-                status_badge(u),
-            )
+    badges, url = status_badges(), links()
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f"<li>{esc(dated(u.date, u.date_precision))}: "
+            f'<a href="{esc(url(u.subject))}">{esc(u.subject)}</a> — '
+            f"{badges.get(u.status) or status_badge(u)}</li>"
             for u in updates
-        ),
+        )
     )
 
 
 @register.simple_tag
 def record_items(records, badge=False):
     """``<li>`` per commitment or motion, linked, with its status (as a badge, or plain)."""
-    return format_html_join(
-        "",
-        '<li><a href="{}">{}</a> — {}</li>',
-        (
-            (r.get_absolute_url(), r, status_badge(r) if badge else r.get_status_display())
+    badges, url = status_badges(), links()
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<li><a href="{esc(url(r))}">{esc(r)}</a> — '
+            f"{(badges.get(r.status) or status_badge(r)) if badge else esc(r.get_status_display())}"
+            "</li>"
             for r in records
-        ),
+        )
     )
 
 
 @register.simple_tag
 def link_items(records):
-    """``<li>`` per record, linked."""
-    return format_html_join(
-        "", '<li><a href="{}">{}</a></li>', ((r.get_absolute_url(), r) for r in records)
+    """``<li>`` per record (a letter), linked."""
+    url = links()
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(f'<li><a href="{esc(url(r))}">{esc(r)}</a></li>' for r in records)
     )

@@ -8,18 +8,25 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from commitments.choices import DeadlineState
+from commitments.choices import DeadlineState, Status
 
 from .precision import formatted_date
 
 register = template.Library()
 
 
+def badge(status, label):
+    return format_html('<span class="status status-{}">{}</span>', status, label)
+
+
 @register.filter
 def status_badge(record):
-    return format_html(
-        '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
-    )
+    return badge(record.status, record.get_status_display())
+
+
+def status_badges():
+    """{status: its badge} in the active language, for pages that show hundreds."""
+    return {status: badge(status, label) for status, label in Status.choices}
 
 
 @register.filter
