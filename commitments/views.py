@@ -283,6 +283,23 @@ def updates_queryset():
     ).earliest_first()
 
 
+# What a detail page lists of a commitment or motion (``rows.record_items``: ``str()``, the
+# link and the status), and no more: a letter can report on hundreds.
+LISTED_COMMITMENT = ("key", "title", "status")
+LISTED_MOTION = (
+    "key", "title", "kind", "status",
+    "submitter__first_name", "submitter__tussenvoegsel", "submitter__name",
+)  # fmt: skip
+
+
+def listed_commitments():
+    return Commitment.objects.only(*LISTED_COMMITMENT, "source_letter", "motion")
+
+
+def listed_motions():
+    return Motion.objects.select_related("submitter").only(*LISTED_MOTION, "reported_in")
+
+
 class KeyDetail(DetailView):
     slug_field = "key"
     slug_url_kwarg = "key"
@@ -318,7 +335,7 @@ class MotionDetail(TimelineDetail):
     queryset = Motion.objects.for_list().prefetch_related(
         "themes",
         Prefetch("updates", queryset=updates_queryset()),
-        Prefetch("commitments", queryset=Commitment.objects.for_list()),
+        Prefetch("commitments", queryset=listed_commitments()),
     )
     template_name = "commitments/motion_detail.html"
     feed_url_name = "commitments:motion-feed"
@@ -337,14 +354,21 @@ class LetterDetail(KeyDetail):
         Letter.objects.for_list()
         .select_related("text_document")
         .prefetch_related(
-            Prefetch("commitments", queryset=Commitment.objects.for_list()),
-            Prefetch("motions", queryset=Motion.objects.for_list()),
+            Prefetch("commitments", queryset=listed_commitments()),
+            Prefetch("motions", queryset=listed_motions()),
             Prefetch(
                 "status_updates",
-                queryset=StatusUpdate.objects.select_related(
-                    "commitment", "motion__submitter"
-                ).earliest_first(),
-            ),
+                queryset=StatusUpdate.objects.select_related("commitment", "motion__submitter")
+                .only(
+                    "date",
+                    "date_precision",
+                    "status",
+                    "evidence_letter",
+                    *(f"commitment__{name}" for name in LISTED_COMMITMENT),
+                    *(f"motion__{name}" for name in LISTED_MOTION),
+                )
+                .earliest_first(),
+            ),  # fmt: skip
             Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
             Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
             "other_dossiers",
