@@ -121,6 +121,11 @@ def key_url_prefix(name):
 KEY_URL_PREFIXES = {}
 
 
+def chosen(labels, names):
+    """The labels (``with_labels()``) named, or all: a list computes only those it shows."""
+    return {name: label for name, label in labels.items() if not names or name in names}
+
+
 class KeyedQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -395,9 +400,10 @@ class LetterQuerySet(KeyedQuerySet):
             "signatories__person", "signatories__ministry"
         )
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``kamerstuk_label`` and ``signatories_label`` (the offices, "; "
-        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them."""
+        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them. (Both are
+        on its list: ``names`` is for the same call as the other lists'.)"""
         return self.annotate(
             kamerstuk_label=kamerstuk_sql(),
             signatories_label=joined(Office.objects.all(), "letters_signed", office_sql(""), "; "),
@@ -591,22 +597,23 @@ class MotionQuerySet(TrackableQuerySet):
             "co_submitters"
         )
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``kamerstuk_label``, ``submitters_label`` and ``source_label`` (the
         letter it is reported in), as ``Motion.kamerstuk``, ``Motion.submitters`` and
-        ``str(letter)`` write them."""
+        ``str(letter)`` write them; only those ``names`` if given."""
         members = MemberOfParliament.objects.all()
+        labels = {
+            "kamerstuk_label": kamerstuk_sql(),
+            "submitters_label": submitters_sql("first_submitter_label", "co_submitters_label"),
+            "source_label": letter_sql("reported_in__"),
+        }
         return self.alias(
             first_submitter_label=Case(
                 When(submitter__isnull=True, then=Value(None)),
                 default=member_sql("submitter__"),
             ),
             co_submitters_label=joined(members, "co_submitted_motions", member_sql(""), ", "),
-        ).annotate(
-            kamerstuk_label=kamerstuk_sql(),
-            submitters_label=submitters_sql("first_submitter_label", "co_submitters_label"),
-            source_label=letter_sql("reported_in__"),
-        )
+        ).annotate(**chosen(labels, names))
 
 
 class Motion(Kamerstuk, Trackable):
@@ -725,16 +732,18 @@ class CommitmentQuerySet(TrackableQuerySet):
             "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
         ).with_deadline_state(today)
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``made_by_label`` (``labels.holder_label``), ``motion_label`` (the
-        motion's kamerstuk, else its title) and ``source_label`` (``str(source_letter)``)."""
-        return self.annotate(
-            made_by_label=holder_sql("made_by__"),
-            motion_label=Coalesce(
+        motion's kamerstuk, else its title) and ``source_label`` (``str(source_letter)``);
+        only those ``names`` if given."""
+        labels = {
+            "made_by_label": holder_sql("made_by__"),
+            "motion_label": Coalesce(
                 kamerstuk_sql("motion__"), F("motion__title"), output_field=models.CharField()
             ),
-            source_label=letter_sql("source_letter__"),
-        )
+            "source_label": letter_sql("source_letter__"),
+        }
+        return self.annotate(**chosen(labels, names))
 
     def with_deadline_state(self, today=None):
         """Annotate ``deadline_state``: "overdue", "no_news" or None (``DeadlineState``)."""

@@ -195,6 +195,7 @@ class ListPage(FilterView):
     paginator_class = CappedPaginator
     export_url_name = None
     feed_url_name = None
+    labels = ()  # the labels (``with_labels()``) the rows show; all if empty
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range or malformed page numbers show the nearest page, not a 404."""
@@ -211,7 +212,7 @@ class ListPage(FilterView):
 
     def get_queryset(self):
         # Per request: overdue depends on the day, the labels on the language.
-        return self.model.objects.for_list().with_labels()
+        return self.model.objects.for_list().with_labels(*self.labels)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -227,6 +228,7 @@ class CommitmentList(ListPage):
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
+    labels = ("made_by_label",)
 
     def get_queryset(self):
         # Only the joins and columns the rows show: fewer joins plan faster, and the long
@@ -246,6 +248,17 @@ class MotionList(ListPage):
     template_name = "commitments/motion_list.html"
     export_url_name = "commitments:motions-export"
     feed_url_name = "commitments:motions-feed"
+    labels = ("kamerstuk_label", "submitters_label")
+
+    def get_queryset(self):
+        # The rows show two labels and their own columns (``rows.motion_rows``).
+        return (
+            super()
+            .get_queryset()
+            .select_related(None)
+            .prefetch_related(None)
+            .defer("operative_text", "source_passage")
+        )
 
 
 class LetterList(ListPage):

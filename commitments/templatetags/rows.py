@@ -12,7 +12,7 @@ import html
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -26,174 +26,143 @@ register = template.Library()
 DASH = "—"
 
 
+def links():
+    """A function giving a record's ``get_absolute_url()``, for records addressed by their
+    key (a model's ``url_name``): the part before the key is looked up once per model,
+    not once per link."""
+    prefixes = {}
+
+    def url(record):
+        name = record.url_name
+        prefix = prefixes.get(name)
+        if prefix is None:
+            prefix = prefixes[name] = key_url_prefix(name)
+        return f"{prefix}{record.key}/"
+
+    return url
+
+
+def esc(value):
+    """``escape``, without its check for lazy strings: for the hot loops of long lists."""
+    return html.escape(str(value))
+
+
 def table_rows(row, items, empty, columns):
-    """The rows of ``items``, each ``row(item)`` (a tuple of values for ``ROW`` format
-    strings); or one row saying ``empty`` across ``columns`` columns."""
+    """The rows of ``items``, each ``row(item)``, every value in it escaped; or one row
+    saying ``empty`` across ``columns`` columns."""
     if not items:
         return format_html('\n    <tr><td colspan="{}">{}</td></tr>\n  ', columns, empty)
-    return mark_safe("".join(row(item) for item in items))  # noqa: S308 - rows are format_html's
-
-
-COMMITMENT_ROW = (
-    "\n    <tr>"
-    '\n      <td class="card-title"><a href="{}">{}</a></td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{} {}</td>'
-    '\n      <td data-label="{}">{}{}</td>'
-    "\n    </tr>\n  "
-)
+    return mark_safe("".join(map(row, items)))  # noqa: S308 - every value escaped
 
 
 @register.simple_tag
 def commitment_rows(commitments):
     """The commitments list (``CommitmentQuerySet.for_list().with_labels()``)."""
-    made_by_label, made_on_label = _("Made by"), capfirst(_("made on"))
-    due_label, status_label = capfirst(_("due")), capfirst(_("status"))
-    letter_date = _("date of the letter")
+    made_by_label, made_on_label = esc(_("Made by")), esc(capfirst(_("made on")))
+    due_label, status_label = esc(capfirst(_("due"))), esc(capfirst(_("status")))
+    letter_date = esc(_("date of the letter"))
+    badges, url = status_badges(), links()
 
     def row(c):
         made_by = ""
         if c.made_by_id is not None:
             ministry = c.made_by.ministry
-            made_by = format_html(
-                "{}<br><small>{}</small>", c.made_by_label, ministry.abbreviation or ministry.name
+            made_by = (
+                f"{esc(c.made_by_label)}<br><small>"
+                f"{esc(ministry.abbreviation or ministry.name)}</small>"
             )
         if c.made_on:
-            made_on = formatted_date(c.made_on)
+            made_on = esc(formatted_date(c.made_on))
         elif c.made_on_or_letter:
-            made_on = format_html(
-                "{}<br><small>{}</small>",
-                dated(c.made_on_or_letter, c.source_letter.date_precision),
-                letter_date,
-            )
+            day = dated(c.made_on_or_letter, c.source_letter.date_precision)
+            made_on = f"{esc(day)}<br><small>{letter_date}</small>"
         else:
             made_on = DASH
-        since = ""
+        due, badge, since = esc(c.due_phrase or DASH), badges.get(c.status) or status_badge(c), ""
         if c.status_date:
-            since = format_html(
-                "<br><small>{}</small>", dated(c.status_date, c.status_date_precision)
-            )
-        return format_html(
-            COMMITMENT_ROW,
-            c.get_absolute_url(),
-            c.title,
-            made_by_label,
-            made_by,
-            made_on_label,
-            made_on,
-            due_label,
-            c.due_phrase or DASH,
-            deadline_badge(c),
-            status_label,
-            status_badge(c),
-            since,
-        )
+            since = f"<br><small>{esc(dated(c.status_date, c.status_date_precision))}</small>"
+        return (
+            "\n    <tr>"
+            f'\n      <td class="card-title"><a href="{esc(url(c))}">{esc(c.title)}</a></td>'
+            f'\n      <td data-label="{made_by_label}">{made_by}</td>'
+            f'\n      <td data-label="{made_on_label}">{made_on}</td>'
+            f'\n      <td data-label="{due_label}">{due} {deadline_badge(c)}</td>'
+            f'\n      <td data-label="{status_label}">{badge}{since}</td>'
+            "\n    </tr>\n  "
+        )  # fmt: skip
 
     return table_rows(row, commitments, _("No commitments match these filters."), 5)
 
 
-MOTION_ROW = (
-    "\n    <tr>"
-    '\n      <td data-label="{}">{} {}</td>'
-    '\n      <td class="card-title"><a href="{}">{}</a></td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{}</td>'
-    "\n    </tr>\n  "
-)
-
-
 @register.simple_tag
 def motion_rows(motions):
-    """The motions list (``MotionQuerySet.for_list().with_labels()``)."""
-    kamerstuk_label, submitters_label = _("Kamerstuk"), _("Submitters")
-    date_label, status_label = capfirst(_("date")), capfirst(_("status"))
+    """The motions list (``MotionQuerySet.with_labels()``)."""
+    kamerstuk_label, submitters_label = esc(_("Kamerstuk")), esc(_("Submitters"))
+    date_label, status_label = esc(capfirst(_("date"))), esc(capfirst(_("status")))
+    badges, url = status_badges(), links()
 
     def row(m):
-        return format_html(
-            MOTION_ROW,
-            kamerstuk_label,
-            capfirst(m.get_kind_display()),
-            m.kamerstuk_label or "",
-            m.get_absolute_url(),
-            m.title,
-            submitters_label,
-            m.submitters_label or DASH,
-            date_label,
-            formatted_date(m.date) or DASH,
-            status_label,
-            status_badge(m),
-        )
+        badge = badges.get(m.status) or status_badge(m)
+        return (
+            "\n    <tr>"
+            f'\n      <td data-label="{kamerstuk_label}">'
+            f"{esc(capfirst(m.get_kind_display()))} {esc(m.kamerstuk_label or '')}</td>"
+            f'\n      <td class="card-title"><a href="{esc(url(m))}">{esc(m.title)}</a></td>'
+            f'\n      <td data-label="{submitters_label}">{esc(m.submitters_label or DASH)}</td>'
+            f'\n      <td data-label="{date_label}">{esc(formatted_date(m.date) or DASH)}</td>'
+            f'\n      <td data-label="{status_label}">{badge}</td>'
+            "\n    </tr>\n  "
+        )  # fmt: skip
 
     return table_rows(row, motions, _("No motions match these filters."), 5)
-
-
-LETTER_ROW = (
-    "\n    <tr>"
-    '\n      <td data-label="{}">{}{}</td>'
-    '\n      <td class="card-title"><a href="{}">{}</a><br><small>{}</small></td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{}</td>'
-    "\n    </tr>\n  "
-)
 
 
 @register.simple_tag
 def letter_rows(letters):
     """The letters list (``LetterQuerySet.for_list().with_labels()``)."""
-    kamerstuk_label, signatories_label = _("Kamerstuk"), _("Signatories")
-    date_label = capfirst(_("date"))
+    kamerstuk_label, signatories_label = esc(_("Kamerstuk")), esc(_("Signatories"))
+    date_label = esc(capfirst(_("date")))
+    url = links()
 
     def row(letter):
         year = ""
         if letter.vergaderjaar:
-            year = format_html("<br><small>{}</small>", letter.vergaderjaar)
-        return format_html(
-            LETTER_ROW,
-            kamerstuk_label,
-            letter.kamerstuk_label or DASH,
-            year,
-            letter.get_absolute_url(),
-            letter.title,
-            letter.get_kind_display(),
-            signatories_label,
-            letter.signatories_label or DASH,
-            date_label,
-            dated(letter.date, letter.date_precision) or DASH,
-        )
+            year = f"<br><small>{esc(letter.vergaderjaar)}</small>"
+        day = dated(letter.date, letter.date_precision) or DASH
+        kamerstuk, signatories = letter.kamerstuk_label or DASH, letter.signatories_label or DASH
+        return (
+            "\n    <tr>"
+            f'\n      <td data-label="{kamerstuk_label}">{esc(kamerstuk)}{year}</td>'
+            f'\n      <td class="card-title"><a href="{esc(url(letter))}">{esc(letter.title)}</a>'
+            f"<br><small>{esc(letter.get_kind_display())}</small></td>"
+            f'\n      <td data-label="{signatories_label}">{esc(signatories)}</td>'
+            f'\n      <td data-label="{date_label}">{esc(day)}</td>'
+            "\n    </tr>\n  "
+        )  # fmt: skip
 
     return table_rows(row, letters, _("No letters match these filters."), 4)
-
-
-PERSON_ROW = (
-    "\n    <tr>"
-    '\n      <td class="card-title"><a href="{}">{}</a></td>'
-    '\n      <td data-label="{}">{}</td>'
-    '\n      <td data-label="{}">{}</td>'
-    "\n    </tr>\n  "
-)
 
 
 @register.simple_tag
 def person_rows(persons):
     """The ministers list (``views.PersonList``: offices prefetched, ``commitment_count``)."""
-    offices_label, commitments_label = _("Offices"), _("Commitments")
+    offices_label, commitments_label = esc(_("Offices")), esc(_("Commitments"))
+    url = links()
 
     def office(office):
-        return (office.post, f", {office.cabinet}" if office.cabinet_id is not None else "")
+        cabinet = f", {esc(office.cabinet)}" if office.cabinet_id is not None else ""
+        return f"{esc(office.post)}{cabinet}"
 
     def row(person):
-        offices = format_html_join(mark_safe("<br>"), "{}{}", map(office, person.offices.all()))
-        return format_html(
-            PERSON_ROW,
-            person.get_absolute_url(),
-            person,
-            offices_label,
-            offices,
-            commitments_label,
-            localize(person.commitment_count),
-        )
+        offices = "<br>".join(map(office, person.offices.all()))
+        count = esc(localize(person.commitment_count))
+        return (
+            "\n    <tr>"
+            f'\n      <td class="card-title"><a href="{esc(url(person))}">{esc(person)}</a></td>'
+            f'\n      <td data-label="{offices_label}">{offices}</td>'
+            f'\n      <td data-label="{commitments_label}">{count}</td>'
+            "\n    </tr>\n  "
+        )  # fmt: skip
 
     return table_rows(row, persons, _("No ministers or state secretaries match these filters."), 3)
 
@@ -253,27 +222,6 @@ def timeline_items(updates):
 
     # Every value escaped; the translated text as {% blocktranslate %} shows it.
     return mark_safe("".join(map(item, updates)))  # noqa: S308
-
-
-def links():
-    """A function giving a record's ``get_absolute_url()``, for records addressed by their
-    key (a model's ``url_name``): the part before the key is looked up once per model,
-    not once per link."""
-    prefixes = {}
-
-    def url(record):
-        name = record.url_name
-        prefix = prefixes.get(name)
-        if prefix is None:
-            prefix = prefixes[name] = key_url_prefix(name)
-        return f"{prefix}{record.key}/"
-
-    return url
-
-
-def esc(value):
-    """``escape``, without its check for lazy strings: for the hot loops of long lists."""
-    return html.escape(str(value))
 
 
 @register.simple_tag
