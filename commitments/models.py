@@ -402,12 +402,15 @@ class LetterQuerySet(KeyedQuerySet):
 
     def with_labels(self, *names):
         """Annotate ``kamerstuk_label`` and ``signatories_label`` (the offices, "; "
-        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them. (Both are
-        on its list: ``names`` is for the same call as the other lists'.)"""
-        return self.annotate(
-            kamerstuk_label=kamerstuk_sql(),
-            signatories_label=joined(Office.objects.all(), "letters_signed", office_sql(""), "; "),
-        )
+        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them; only those
+        ``names`` if given."""
+        labels = {
+            "kamerstuk_label": kamerstuk_sql(),
+            "signatories_label": joined(
+                Office.objects.all(), "letters_signed", office_sql(""), "; "
+            ),
+        }
+        return self.annotate(**chosen(labels, names))
 
 
 class Kamerstuk:

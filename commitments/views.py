@@ -267,6 +267,16 @@ class LetterList(ListPage):
     template_name = "commitments/letter_list.html"
     export_url_name = "commitments:letters-export"
 
+    def get_queryset(self):
+        # The rows show the signatories' label (``with_labels()``), not the offices.
+        return (
+            super()
+            .get_queryset()
+            .select_related(None)
+            .prefetch_related(None)
+            .defer("source_passage")
+        )
+
 
 class PersonList(ListPage):
     filterset_class = PersonFilter
