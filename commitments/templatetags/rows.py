@@ -1,11 +1,11 @@
 """The rows of the lists' tables and the items of the detail pages' long lists, rendered
 in one pass in Python: ``{% commitment_rows object_list %}`` and the like, one tag per
 table, inside the table's ``<tbody>``; ``{% timeline_items updates %}`` and the like, one
-tag per kind of list item, inside its ``<ul>`` or ``<ol>``. Each
-gives the markup a ``{% for %}`` loop over a row template gave, but without a template node
-per value: a page of 50 rows had about 7,000 of them, most of the time a list took to
-render. The labels, dates and badges come from where every page takes them
-(``precision``, ``status_badge``, the models' ``get_FOO_display``)."""
+tag per kind of list item, inside its ``<ul>`` or ``<ol>``. Each gives the markup a
+``{% for %}`` loop over a row template gave (``tests/test_rows.py`` compares them), but
+without a template node per value: a page of 50 rows had about 7,000 of them, most of the
+time a list took to render. The labels, dates and badges come from where every page
+takes them (``precision``, ``status_badge``, the models' ``get_FOO_display``)."""
 
 import html
 
