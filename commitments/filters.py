@@ -1,9 +1,12 @@
 """One FilterSet per list. The list page, its CSV export and the dashboard links all use
 the same FilterSet, so one query string means the same rows everywhere."""
 
+import hashlib
+
 import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Expression, Q, Value
 from django.db.models.expressions import Col
@@ -13,6 +16,7 @@ from django.forms.utils import flatatt
 from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DeadlineState, LetterKind, MotionKind, Status
@@ -37,7 +41,11 @@ class QuickSelect(forms.Select):
 
     With ``label_columns`` (columns, function) the choices of a model choice field are read
     as plain values, ``function(*columns)`` giving each label, instead of as model
-    instances."""
+    instances. With a ``choices_version`` (the list's ``ListFilterSet`` sets the page's
+    ETag, which changes with the data), their options are rendered once per version,
+    language and selection, and kept in the cache."""
+
+    choices_version = None
 
     def __init__(self, attrs=None, choices=(), label_columns=None):
         super().__init__(attrs, choices)
@@ -52,18 +60,67 @@ class QuickSelect(forms.Select):
         rows = field.queryset.values_list(field.to_field_name, *columns)
         return [*empty, *((key, label(*values)) for key, *values in rows)]
 
+    def options_html(self, chosen):
+        return "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.options()
+        )
+
+    def cached_options_html(self, chosen):
+        if self.choices_version is None or self.label_columns is None:
+            return self.options_html(chosen)
+        model = self.choices.queryset.model._meta.label
+        place = repr((self.choices_version, get_language(), model, sorted(chosen)))
+        key = f"choices:{hashlib.sha256(place.encode()).hexdigest()}"  # any value a key can hold
+        html = cache.get(key)
+        if html is None:
+            html = self.options_html(chosen)
+            cache.set(key, html)
+        return html
+
     def render(self, name, value, attrs=None, renderer=None):
         attributes = self.build_attrs(self.attrs, attrs)
         attributes["name"] = name
         if self.allow_multiple_selected:
             attributes["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
-            f"{escape(label)}</option>"
-            for v, label in self.options()
-        )
+        options = self.cached_options_html(chosen)
         return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308
+
+
+class QuickInput:
+    """An ``<input>`` (text, date, number, hidden) rendered with a string join instead of
+    Django's two templates. Same markup as Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attributes = {"type": self.input_type, "name": name}
+        value = self.format_value(value)
+        if value is not None:
+            attributes["value"] = value
+        attributes.update(self.build_attrs(self.attrs, attrs))
+        html = "".join(
+            f" {key}" if v is True else f' {key}="{escape(v)}"'
+            for key, v in attributes.items()
+            if v is not False
+        )
+        return mark_safe(f"<input{html}>")  # noqa: S308 - every value escaped
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickDateInput(QuickInput, forms.DateInput):
+    pass
+
+
+class QuickNumberInput(QuickInput, forms.NumberInput):
+    pass
+
+
+class QuickHiddenInput(QuickInput, forms.HiddenInput):
+    pass
 
 
 class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
@@ -122,6 +179,7 @@ class SearchFilter(filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("search"))
+        kwargs.setdefault("widget", QuickTextInput)
         super().__init__(*args, **kwargs)
         self.extra.update(max_length=MAX_SEARCH_LENGTH, validators=[validate_search_words])
 
@@ -173,6 +231,10 @@ class StableOrderingFilter(filters.OrderingFilter):
     """Sorts by the chosen column, then by id, so rows with equal values keep one order
     across pages and in the CSV export."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "id") if value else qs
@@ -197,11 +259,25 @@ class YearFilter(filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "year")
         kwargs.setdefault("label", _("year"))
+        kwargs.setdefault("widget", QuickNumberInput)
         super().__init__(*args, **kwargs)
         self.extra.update(min_value=1800, max_value=2200)
 
 
-class TrackableFilter(filters.FilterSet):
+class ListFilterSet(filters.FilterSet):
+    """A list's FilterSet. On a public page (one with an ETag, ``tracker/caching.py``) its
+    selects of records render their options once per data version (``QuickSelect``)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            version = getattr(self.request, "public_etag", None)
+            for field in super().form.fields.values():
+                field.widget.choices_version = version
+        return self._form
+
+
+class TrackableFilter(ListFilterSet):
     """Status filters shared by commitments and motions. With ``as_of`` (a date) the list
     looks back: items made by that day, with the status they had on it, as on the
     progress dashboard."""
@@ -218,7 +294,7 @@ class TrackableFilter(filters.FilterSet):
     as_of = filters.DateFilter(
         label=_("status on (date)"),
         method="filter_as_of",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
     )
     fulfilled_year = YearFilter(label=_("fulfilled in year"), method="filter_fulfilled_year")
 
@@ -264,7 +340,7 @@ class CommitmentFilter(TrackableFilter):
         to_field_name="key",
         label=_("in office when made"),
         method="filter_person_then",
-        widget=forms.HiddenInput,
+        widget=QuickHiddenInput,
     )
     inherited_by = filters.ModelChoiceFilter(
         field_name="made_by__person",
@@ -272,7 +348,7 @@ class CommitmentFilter(TrackableFilter):
         to_field_name="key",
         label=_("inherited by"),
         method="filter_inherited_by",
-        widget=forms.HiddenInput,
+        widget=QuickHiddenInput,
     )
     year = YearFilter(field_name="made_on_or_letter")
     deadline = filters.ChoiceFilter(
@@ -337,10 +413,10 @@ class MotionFilter(TrackableFilter):
     search_fields = ("title", "operative_text", "submitter__name", "number")
     search_document = ("title", "operative_text")
 
-    kind = filters.ChoiceFilter(choices=MotionKind.choices, label=_("kind"))
+    kind = filters.ChoiceFilter(choices=MotionKind.choices, label=_("kind"), widget=QuickSelect)
     theme = key_choice(THEMES, "themes", _("theme"), distinct=True)
     party = filters.CharFilter(
-        field_name="submitter__party", lookup_expr="iexact", label=_("party")
+        field_name="submitter__party", lookup_expr="iexact", label=_("party"), widget=QuickTextInput
     )
     year = YearFilter(field_name="date")
     order = StableOrderingFilter(
@@ -354,12 +430,12 @@ class MotionFilter(TrackableFilter):
         fields = []
 
 
-class LetterFilter(filters.FilterSet):
+class LetterFilter(ListFilterSet):
     search_fields = ("title", "number", "dossier__number")
     search_document = ("title",)
 
     q = SearchFilter()
-    kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"))
+    kind = filters.ChoiceFilter(choices=LetterKind.choices, label=_("kind"), widget=QuickSelect)
     ministry = key_choice(MINISTRIES, "signatories__ministry", _("ministry"), True)
     person = key_choice(PERSONS, "signatories__person", _("minister or state secretary"), True)
     year = YearFilter(field_name="date")
@@ -374,7 +450,7 @@ class LetterFilter(filters.FilterSet):
         fields = []
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(ListFilterSet):
     search_fields = ("name", "tussenvoegsel", "first_name")
     search_document = ()  # a few hundred names: matched as text
 

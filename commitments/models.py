@@ -105,16 +105,25 @@ def date_order_constraint(start, end, name):
 
 def key_url(name, key):
     """``reverse(name, args=[key])`` for the pages addressed by a key, at the cost of a
-    string join: lists link every row. The part before the key is reversed once per
-    language, script prefix and URLconf (each can change the address)."""
+    string join: lists link every row. The part before the key (``key_url_prefix``) is
+    reversed once per language, script prefix and URLconf (each can change the address)."""
+    return f"{key_url_prefix(name)}{key}/"
+
+
+def key_url_prefix(name):
     place = (name, get_script_prefix(), get_language(), get_urlconf(settings.ROOT_URLCONF))
     prefix = KEY_URL_PREFIXES.get(place)
     if prefix is None:
         prefix = KEY_URL_PREFIXES[place] = reverse(name, args=["-"]).removesuffix("-/")
-    return f"{prefix}{key}/"
+    return prefix
 
 
 KEY_URL_PREFIXES = {}
+
+
+def chosen(labels, names):
+    """The labels (``with_labels()``) named, or all: a list computes only those it shows."""
+    return {name: label for name, label in labels.items() if not names or name in names}
 
 
 class KeyedQuerySet(models.QuerySet):
@@ -149,6 +158,8 @@ CHOICE_LABELS = {}  # field: {value: label (lazy, translated when shown)}
 class SourceDocument(KeyedModel):
     """A document the data was taken from, with its full text."""
 
+    url_name = "commitments:source"  # its page, addressed by its key (key_url)
+
     title = models.CharField(_("title"), max_length=300)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -166,7 +177,7 @@ class SourceDocument(KeyedModel):
         return self.title
 
     def get_absolute_url(self):
-        return key_url("commitments:source", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Sourced(KeyedModel):
@@ -234,6 +245,8 @@ class Theme(Named):
 class Person(Sourced):
     """A bewindspersoon: minister, state secretary or prime minister."""
 
+    url_name = "commitments:person"  # its page, addressed by its key (key_url)
+
     name = models.CharField(
         _("surname"), max_length=100, help_text=_('Without its prefix: "Jonge" for "de Jonge".')
     )
@@ -264,7 +277,7 @@ class Person(Sourced):
         return person_label(self.first_name, self.initials, self.tussenvoegsel, self.name)
 
     def get_absolute_url(self):
-        return key_url("commitments:person", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Office(Sourced):
@@ -396,13 +409,17 @@ class LetterQuerySet(KeyedQuerySet):
             "signatories__person", "signatories__ministry"
         )
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``kamerstuk_label`` and ``signatories_label`` (the offices, "; "
-        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them."""
-        return self.annotate(
-            kamerstuk_label=kamerstuk_sql(),
-            signatories_label=joined(Office.objects.all(), "letters_signed", office_sql(""), "; "),
-        )
+        between them), as ``Letter.kamerstuk`` and ``str(office)`` write them; only those
+        ``names`` if given."""
+        labels = {
+            "kamerstuk_label": kamerstuk_sql(),
+            "signatories_label": joined(
+                Office.objects.all(), "letters_signed", office_sql(""), "; "
+            ),
+        }
+        return self.annotate(**chosen(labels, names))
 
 
 class Kamerstuk:
@@ -421,6 +438,8 @@ class Kamerstuk:
 
 class Letter(Kamerstuk, Sourced):
     """A letter to parliament or another document that reports on commitments."""
+
+    url_name = "commitments:letter"  # its page, addressed by its key (key_url)
 
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
     dossier = models.ForeignKey(
@@ -502,7 +521,7 @@ class Letter(Kamerstuk, Sourced):
         return letter_label(self.kamerstuk, self.title)
 
     def get_absolute_url(self):
-        return key_url("commitments:letter", self.key)
+        return key_url(self.url_name, self.key)
 
 
 class Trackable(Sourced):
@@ -611,25 +630,28 @@ class MotionQuerySet(TrackableQuerySet):
             "co_submitters"
         )
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``kamerstuk_label``, ``submitters_label`` and ``source_label`` (the
         letter it is reported in), as ``Motion.kamerstuk``, ``Motion.submitters`` and
-        ``str(letter)`` write them."""
+        ``str(letter)`` write them; only those ``names`` if given."""
         members = MemberOfParliament.objects.all()
+        labels = {
+            "kamerstuk_label": kamerstuk_sql(),
+            "submitters_label": submitters_sql("first_submitter_label", "co_submitters_label"),
+            "source_label": letter_sql("reported_in__"),
+        }
         return self.alias(
             first_submitter_label=Case(
                 When(submitter__isnull=True, then=Value(None)),
                 default=member_sql("submitter__"),
             ),
             co_submitters_label=joined(members, "co_submitted_motions", member_sql(""), ", "),
-        ).annotate(
-            kamerstuk_label=kamerstuk_sql(),
-            submitters_label=submitters_sql("first_submitter_label", "co_submitters_label"),
-            source_label=letter_sql("reported_in__"),
-        )
+        ).annotate(**chosen(labels, names))
 
 
 class Motion(Kamerstuk, Trackable):
+    url_name = "commitments:motion"  # its page, addressed by its key (key_url)
+
     kind = models.CharField(
         _("kind"), max_length=20, choices=MotionKind.choices, default=MotionKind.MOTIE
     )
@@ -709,7 +731,7 @@ class Motion(Kamerstuk, Trackable):
         return f"{prefix} {self.title}"
 
     def get_absolute_url(self):
-        return key_url("commitments:motion", self.key)
+        return key_url(self.url_name, self.key)
 
     @property
     def register_url(self):
@@ -743,16 +765,18 @@ class CommitmentQuerySet(TrackableQuerySet):
             "made_by__person", "made_by__ministry", "motion__dossier", "source_letter__dossier"
         ).with_deadline_state(today)
 
-    def with_labels(self):
+    def with_labels(self, *names):
         """Annotate ``made_by_label`` (``labels.holder_label``), ``motion_label`` (the
-        motion's kamerstuk, else its title) and ``source_label`` (``str(source_letter)``)."""
-        return self.annotate(
-            made_by_label=holder_sql("made_by__"),
-            motion_label=Coalesce(
+        motion's kamerstuk, else its title) and ``source_label`` (``str(source_letter)``);
+        only those ``names`` if given."""
+        labels = {
+            "made_by_label": holder_sql("made_by__"),
+            "motion_label": Coalesce(
                 kamerstuk_sql("motion__"), F("motion__title"), output_field=models.CharField()
             ),
-            source_label=letter_sql("source_letter__"),
-        )
+            "source_label": letter_sql("source_letter__"),
+        }
+        return self.annotate(**chosen(labels, names))
 
     def with_deadline_state(self, today=None):
         """Annotate ``deadline_state``: "overdue", "no_news" or None (``DeadlineState``)."""
@@ -784,6 +808,8 @@ class CommitmentQuerySet(TrackableQuerySet):
 
 class Commitment(Trackable):
     """A toezegging: a promise a bewindspersoon made to parliament."""
+
+    url_name = "commitments:commitment"  # its page, addressed by its key (key_url)
 
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"))
@@ -902,7 +928,7 @@ class Commitment(Trackable):
         return self.title
 
     def get_absolute_url(self):
-        return key_url("commitments:commitment", self.key)
+        return key_url(self.url_name, self.key)
 
     @property
     def register_url(self):

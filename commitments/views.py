@@ -206,6 +206,7 @@ class ListPage(FilterView):
     paginator_class = CappedPaginator
     export_url_name = None
     feed_url_name = None
+    labels = ()  # the labels (``with_labels()``) the rows show; all if empty
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range or malformed page numbers show the nearest page, not a 404."""
@@ -222,7 +223,7 @@ class ListPage(FilterView):
 
     def get_queryset(self):
         # Per request: overdue depends on the day, the labels on the language.
-        return self.model.objects.for_list().with_labels()
+        return self.model.objects.for_list().with_labels(*self.labels)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -238,6 +239,7 @@ class CommitmentList(ListPage):
     template_name = "commitments/commitment_list.html"
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
+    labels = ("made_by_label",)
 
     def get_queryset(self):
         # Only the joins and columns the rows show: fewer joins plan faster, and the long
@@ -257,6 +259,17 @@ class MotionList(ListPage):
     template_name = "commitments/motion_list.html"
     export_url_name = "commitments:motions-export"
     feed_url_name = "commitments:motions-feed"
+    labels = ("kamerstuk_label", "submitters_label")
+
+    def get_queryset(self):
+        # The rows show two labels and their own columns (``rows.motion_rows``).
+        return (
+            super()
+            .get_queryset()
+            .select_related(None)
+            .prefetch_related(None)
+            .defer("operative_text", "source_passage")
+        )
 
 
 class LetterList(ListPage):
@@ -264,6 +277,16 @@ class LetterList(ListPage):
     filterset_class = LetterFilter
     template_name = "commitments/letter_list.html"
     export_url_name = "commitments:letters-export"
+
+    def get_queryset(self):
+        # The rows show the signatories' label (``with_labels()``), not the offices.
+        return (
+            super()
+            .get_queryset()
+            .select_related(None)
+            .prefetch_related(None)
+            .defer("source_passage")
+        )
 
 
 class PersonList(ListPage):
@@ -292,6 +315,23 @@ def updates_queryset():
     return StatusUpdate.objects.select_related(
         "evidence_letter__dossier", "source_document", "corrects"
     ).earliest_first()
+
+
+# What a detail page lists of a commitment or motion (``rows.record_items``: ``str()``, the
+# link and the status), and no more: a letter can report on hundreds.
+LISTED_COMMITMENT = ("key", "title", "status")
+LISTED_MOTION = (
+    "key", "title", "kind", "status",
+    "submitter__first_name", "submitter__tussenvoegsel", "submitter__name",
+)  # fmt: skip
+
+
+def listed_commitments():
+    return Commitment.objects.only(*LISTED_COMMITMENT, "source_letter", "motion")
+
+
+def listed_motions():
+    return Motion.objects.select_related("submitter").only(*LISTED_MOTION, "reported_in")
 
 
 class KeyDetail(DetailView):
@@ -329,7 +369,7 @@ class MotionDetail(TimelineDetail):
     queryset = Motion.objects.for_list().prefetch_related(
         "themes",
         Prefetch("updates", queryset=updates_queryset()),
-        Prefetch("commitments", queryset=Commitment.objects.for_list()),
+        Prefetch("commitments", queryset=listed_commitments()),
     )
     template_name = "commitments/motion_detail.html"
     feed_url_name = "commitments:motion-feed"
@@ -348,14 +388,21 @@ class LetterDetail(KeyDetail):
         Letter.objects.for_list()
         .select_related("text_document")
         .prefetch_related(
-            Prefetch("commitments", queryset=Commitment.objects.for_list()),
-            Prefetch("motions", queryset=Motion.objects.for_list()),
+            Prefetch("commitments", queryset=listed_commitments()),
+            Prefetch("motions", queryset=listed_motions()),
             Prefetch(
                 "status_updates",
-                queryset=StatusUpdate.objects.select_related(
-                    "commitment", "motion__submitter"
-                ).earliest_first(),
-            ),
+                queryset=StatusUpdate.objects.select_related("commitment", "motion__submitter")
+                .only(
+                    "date",
+                    "date_precision",
+                    "status",
+                    "evidence_letter",
+                    *(f"commitment__{name}" for name in LISTED_COMMITMENT),
+                    *(f"motion__{name}" for name in LISTED_MOTION),
+                )
+                .earliest_first(),
+            ),  # fmt: skip
             Prefetch("reports_on", queryset=Letter.objects.select_related("dossier")),
             Prefetch("reported_by", queryset=Letter.objects.select_related("dossier")),
             "other_dossiers",

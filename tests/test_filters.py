@@ -1,10 +1,15 @@
 """The search filter: full text on PostgreSQL (Dutch stemming, ranked), words as text on
-SQLite; the same bounds and the same 400 on both."""
+SQLite; the same bounds and the same 400 on both. The filter form's widgets: Django's
+markup, and the choices of records read once per data version."""
 
+import re
 from datetime import date
 
 import pytest
+from django import forms
 from django.db import connection
+
+from commitments import filters
 
 from . import factories
 
@@ -108,3 +113,45 @@ def test_search_query_count_does_not_grow_with_matches(client, django_assert_num
         factories.commitment(title=f"Rapport extra {n}", made_by=factories.office())
     with django_assert_num_queries(expected):
         client.get("/commitments/", {"q": "rapport"})
+
+
+# The filter form's widgets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quick", "django"),
+    [
+        (filters.QuickTextInput, forms.TextInput),
+        (filters.QuickNumberInput, forms.NumberInput),
+        (filters.QuickHiddenInput, forms.HiddenInput),
+        (filters.QuickDateInput, forms.DateInput),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 'a "b" & <c>', 2021, date(2021, 3, 4)])
+def test_the_quick_inputs_are_djangos_markup(quick, django, value):
+    attrs = {"type": "date"} if django is forms.DateInput else None
+    extra = {"id": "id_x", "aria-invalid": "true", "autofocus": True, "disabled": False}
+    expected = django(attrs=attrs).render("x", value, attrs=extra)
+    assert quick(attrs=attrs).render("x", value, attrs=extra) == expected
+
+
+def ministries(response):
+    html = response.content.decode()
+    select = html[
+        html.index('name="ministry"') : html.index("</select>", html.index('name="ministry"'))
+    ]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_choices_are_read_once_per_data_version(client, django_assert_num_queries):
+    factories.ministry(key="vws", name="VWS")
+    first = client.get("/commitments/")
+    assert ministries(first) == ["", "vws"]
+    # The same data: the four lists of records (ministries, persons, cabinets, themes) kept.
+    with django_assert_num_queries(3):  # the ETag's data version, the count and the rows
+        again = client.get("/commitments/")
+    assert again.content == first.content
+    # New data: read again, with the new ministry.
+    factories.ministry(key="ezk", name="EZK")
+    assert ministries(client.get("/commitments/")) == ["", "ezk", "vws"]
+    assert ministries(client.get("/en/commitments/", {"ministry": "vws"})) == ["", "ezk", "vws"]
