@@ -474,7 +474,8 @@ class Runner:
         with CaptureQueriesContext(connection) as captured:
             records, size = csv_records(self.client.get(bench.url, secure=True))
         statements = [q["sql"] for q in captured.captured_queries]
-        select = statement_of(statements[0])
+        # The export's own query; the others are small (the ETag's data version).
+        select = statement_of(max(statements, key=len))
         runs = self.args.export_runs
         gc.collect()
         before = current_rss_mb()
