@@ -207,6 +207,10 @@ class ListPage(FilterView):
     export_url_name = None
     feed_url_name = None
     labels = ()  # the labels (``with_labels()``) the rows show; all if empty
+    # The rows show their labels and their own columns only (``rows.py``): no joins, no
+    # prefetch.
+    labels_only = False
+    deferred = ()  # the long texts the rows leave in the database
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range or malformed page numbers show the nearest page, not a 404."""
@@ -223,7 +227,10 @@ class ListPage(FilterView):
 
     def get_queryset(self):
         # Per request: overdue depends on the day, the labels on the language.
-        return self.model.objects.for_list().with_labels(*self.labels)
+        queryset = self.model.objects.for_list().with_labels(*self.labels)
+        if self.labels_only:
+            queryset = queryset.select_related(None).prefetch_related(None)
+        return queryset.defer(*self.deferred) if self.deferred else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -240,16 +247,15 @@ class CommitmentList(ListPage):
     export_url_name = "commitments:commitments-export"
     feed_url_name = "commitments:commitments-feed"
     labels = ("made_by_label",)
+    deferred = ("text", "source_passage")
 
     def get_queryset(self):
-        # Only the joins and columns the rows show: fewer joins plan faster, and the long
-        # texts stay in the database.
+        # Only the joins the rows show: fewer joins plan faster.
         return (
             super()
             .get_queryset()
             .select_related(None)
             .select_related("made_by__person", "made_by__ministry", "source_letter")
-            .defer("text", "source_passage")
         )
 
 
@@ -260,16 +266,8 @@ class MotionList(ListPage):
     export_url_name = "commitments:motions-export"
     feed_url_name = "commitments:motions-feed"
     labels = ("kamerstuk_label", "submitters_label")
-
-    def get_queryset(self):
-        # The rows show two labels and their own columns (``rows.motion_rows``).
-        return (
-            super()
-            .get_queryset()
-            .select_related(None)
-            .prefetch_related(None)
-            .defer("operative_text", "source_passage")
-        )
+    labels_only = True
+    deferred = ("operative_text", "source_passage")
 
 
 class LetterList(ListPage):
@@ -277,16 +275,8 @@ class LetterList(ListPage):
     filterset_class = LetterFilter
     template_name = "commitments/letter_list.html"
     export_url_name = "commitments:letters-export"
-
-    def get_queryset(self):
-        # The rows show the signatories' label (``with_labels()``), not the offices.
-        return (
-            super()
-            .get_queryset()
-            .select_related(None)
-            .prefetch_related(None)
-            .defer("source_passage")
-        )
+    labels_only = True  # the signatories' label, not the offices
+    deferred = ("source_passage",)
 
 
 class PersonList(ListPage):
