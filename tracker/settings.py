@@ -322,8 +322,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Commitment tracker API",
     "DESCRIPTION": (
         "Read-only open data: commitments (toezeggingen), motions, letters to parliament, "
-        "ministers and state secretaries, and status updates. Records are named by their "
-        "key. Lists take the parameters of the site's lists and are paged with a cursor "
+        "ministers and state secretaries, status updates, and the scorecards (how many "
+        "promises were kept, overall and per ministry, person, cabinet and theme, each "
+        "figure with the list of its rows). Records are named by their key. Messages "
+        "are Dutch, or English when Accept-Language prefers it. Lists take the "
+        "parameters of the site's lists and are paged with a cursor "
         "(follow `next`). Anonymous; at most API_THROTTLE_RATE requests per client "
         "address (120 a minute unless the site sets another), then 429 with Retry-After. "
         "The tracker's own data is licensed CC BY 4.0."
