@@ -38,6 +38,7 @@ from commitments import scorecards
 from commitments.feeds import IGNORED, filtered_updates
 from commitments.filters import CommitmentFilter, LetterFilter, MotionFilter, PersonFilter
 from commitments.models import Commitment, Letter, Motion, Office, Person, StatusUpdate
+from tracker.middleware import is_api_path
 
 from . import serializers
 from .pagination import NewestFirstPagination
@@ -333,6 +334,6 @@ class SchemaView(SpectacularAPIView):
 
 def not_found(request, exception):
     """The site's 404: for an address under /api/ as JSON, as the API's own 404s are."""
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)

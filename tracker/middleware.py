@@ -32,7 +32,7 @@ class ChosenLanguageMiddleware:
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
         by_cookie = language is None and is_admin_path(request.path_info)
-        by_header = language is None and request.path_info.startswith("/api/")
+        by_header = language is None and is_api_path(request.path)
         if by_cookie:
             language = chosen_language(request)
         elif by_header:
@@ -50,6 +50,10 @@ class ChosenLanguageMiddleware:
 
 def is_admin_path(path):
     return path.startswith(reverse("admin:index"))
+
+
+def is_api_path(path):
+    return path.startswith(reverse("api:api-root"))
 
 
 def chosen_language(request):
