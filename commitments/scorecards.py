@@ -506,16 +506,22 @@ def inherited_counts(persons):
     return {successor: tuple(pair) for successor, pair in counts.items() if pair[0]}
 
 
+def inherited(counts, person, key):
+    """The inherited figures of the person with id ``person`` and key ``key`` (None: no
+    links), from ``inherited_counts``, each with the address of its list."""
+    n, n_open = counts.get(person, (0, 0))
+    result = {"inherited": n, "inherited_open": n_open}
+    if key is not None:
+        base = COMMITMENT_LISTS.url([("inherited_by", key)], "total")
+        result["inherited_href"] = base
+        result["inherited_open_href"] = base + "".join(f"&status={s.value}" for s in NOT_CLOSED)
+    return result
+
+
 def add_inherited(rows, today):
     counts = inherited_counts([r["value"] for r in rows if r["value"] is not None])
     for row in rows:
-        n, n_open = counts.get(row["value"], (0, 0))
-        row["inherited"] = n
-        row["inherited_open"] = n_open
-        if row["key"] is not None:
-            base = COMMITMENT_LISTS.url([("inherited_by", row["key"])], "total")
-            row["inherited_href"] = base
-            row["inherited_open_href"] = base + "".join(f"&status={s.value}" for s in NOT_CLOSED)
+        row.update(inherited(counts, row["value"], row["key"]))
 
 
 def person_card(person, today=None):
@@ -527,12 +533,5 @@ def person_card(person, today=None):
     days = fulfilment_days(mine, None)[None]
     result = card(figures(now[None]), figures(before[None]), COMMITMENT_LISTS,
                   [("person_then", person.key)], today, days)  # fmt: skip
-    n, n_open = inherited_counts([person.pk]).get(person.pk, (0, 0))
-    base = COMMITMENT_LISTS.url([("inherited_by", person.key)], "total")
-    result.update(
-        inherited=n,
-        inherited_open=n_open,
-        inherited_href=base,
-        inherited_open_href=base + "".join(f"&status={s.value}" for s in NOT_CLOSED),
-    )
+    result.update(inherited(inherited_counts([person.pk]), person.pk, person.key))
     return result
