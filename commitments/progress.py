@@ -409,26 +409,45 @@ ON_DASHBOARD = ("ministry", "theme", "motion-theme")
 
 
 def breakdown_headings():
-    """{by: {id, title, group, href}} of every breakdown, in the page's language; ``href``
-    is its own page."""
+    """{by: {id, title, group, missing, href}} of every breakdown, in the page's language;
+    ``missing`` names the row without a group, ``href`` is its own page."""
     headings = {
         "ministry": (
             "by-ministry",
             _("Commitments by ministry, current status"),
             _("Ministry"),
+            _("No ministry recorded"),
         ),
-        "theme": ("by-theme", _("Commitments by theme, current status"), _("Theme")),
-        "motion-theme": ("motions-by-theme", _("Motions by theme, current status"), _("Theme")),
+        "theme": (
+            "by-theme",
+            _("Commitments by theme, current status"),
+            _("Theme"),
+            _("No theme"),
+        ),
+        "motion-theme": (
+            "motions-by-theme",
+            _("Motions by theme, current status"),
+            _("Theme"),
+            _("No theme"),
+        ),
         "person": (
             "by-person",
             _("Commitments by minister or state secretary, current status"),
             _("Minister or state secretary"),
+            _("Office holder not named"),
         ),
     }
     url = reverse("commitments:progress")
     return {
-        by: {"by": by, "id": id_, "title": title, "group": group, "href": f"{url}?by={by}"}
-        for by, (id_, title, group) in headings.items()
+        by: {
+            "by": by,
+            "id": id_,
+            "title": title,
+            "group": group,
+            "missing": missing,
+            "href": f"{url}?by={by}",
+        }
+        for by, (id_, title, group, missing) in headings.items()
     }
 
 
@@ -460,12 +479,6 @@ def breakdowns(names):
     """The breakdown tables ``names`` (of ``BREAKDOWNS``), from the tallies summed per
     group in the database (``tallies.grouped``), with the labels as they are now: one
     query per kind of group (the themes of commitments and motions are one)."""
-    missing = {
-        "ministry": _("No ministry recorded"),
-        "person": _("Office holder not named"),
-        "theme": _("No theme"),
-        "motion-theme": _("No theme"),
-    }
     describe = {"person": person_name}
     headings = breakdown_headings()
     sums = {}
@@ -476,8 +489,9 @@ def breakdowns(names):
         if key not in sums:
             sums[key] = tallies.grouped(figure, model, fields)
         rows = breakdown_table(subject, sums[key][subject.name], param)
+        heading = headings[by]
         result.append(
-            {**headings[by], "rows": label_rows(rows, describe.get(by, str), missing[by])}
+            {**heading, "rows": label_rows(rows, describe.get(by, str), heading["missing"])}
         )
     return result
 
