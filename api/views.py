@@ -300,19 +300,8 @@ class RankingView(APIView):
     )
     def get(self, request, by):
         sort = request.query_params.get("sort", scorecards.DEFAULT_SORT)
-        errors = {}
-        if by not in scorecards.GROUPINGS:
-            errors["by"] = [
-                gettext("Unknown grouping %(value)s; choose one of: %(choices)s.")
-                % {"value": repr(by), "choices": ", ".join(scorecards.GROUPINGS)}
-            ]
-        if sort not in scorecards.sort_choices():
-            errors["sort"] = [
-                gettext("Unknown order %(value)s; choose one of: %(choices)s.")
-                % {"value": repr(sort), "choices": ", ".join(scorecards.sort_choices())}
-            ]
-        if errors:
-            raise ValidationError(errors)
+        if errors := scorecards.ranking_errors(by, sort):
+            raise ValidationError({name: [message] for name, message in errors.items()})
         answer = ScorecardAnswer(request)
         rows = scorecards.ranking(scorecards.GROUPINGS[by], sort)
         data = {

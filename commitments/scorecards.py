@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -450,6 +451,23 @@ DEFAULT_SORT = "-kept"
 
 def sort_choices():
     return [*SORTS, *(f"-{name}" for name in SORTS)]
+
+
+def ranking_errors(by, sort):
+    """{parameter: message} for an unknown grouping (``by``) or order (``sort``) of a
+    ranking; empty when both are known. The page and the API answer 400 with them."""
+    errors = {}
+    if by not in GROUPINGS:
+        errors["by"] = gettext("Unknown grouping %(value)s; choose one of: %(choices)s.") % {
+            "value": repr(by),
+            "choices": ", ".join(GROUPINGS),
+        }
+    if sort not in sort_choices():
+        errors["sort"] = gettext("Unknown order %(value)s; choose one of: %(choices)s.") % {
+            "value": repr(sort),
+            "choices": ", ".join(sort_choices()),
+        }
+    return errors
 
 
 def sort_rows(rows, sort):

@@ -153,17 +153,7 @@ def scorecards_page(request):
     value answers 400 with the reason."""
     by = request.GET.get("by", "ministry")
     sort = request.GET.get("sort", scorecards.DEFAULT_SORT)
-    errors = []
-    if by not in scorecards.GROUPINGS:
-        errors.append(
-            _("Unknown grouping %(value)s; choose one of: %(choices)s.")
-            % {"value": repr(by), "choices": ", ".join(scorecards.GROUPINGS)}
-        )
-    if sort not in scorecards.sort_choices():
-        errors.append(
-            _("Unknown order %(value)s; choose one of: %(choices)s.")
-            % {"value": repr(sort), "choices": ", ".join(scorecards.sort_choices())}
-        )
+    errors = list(scorecards.ranking_errors(by, sort).values())
     context = {
         "groupings": scorecards.GROUPINGS.values(),
         "by": by,
